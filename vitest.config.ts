@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['engine/**/*.test.ts', 'recorder/**/*.test.ts', 'replayer/**/*.test.ts', 'api/**/*.test.ts', 'cli/**/*.test.ts', 'tests/**/*.test.ts'],
+    testTimeout: 120_000,
+    pool: 'forks',
+  },
+});
