@@ -5,8 +5,10 @@
 export const Errno = {
   EPERM: 1,
   ENOENT: 2,
+  ESRCH: 3,
   EINTR: 4,
   EIO: 5,
+  E2BIG: 7,
   EBADF: 9,
   EAGAIN: 11,
   ENOMEM: 12,
@@ -20,6 +22,7 @@ export const Errno = {
   ERANGE: 34,
   ENOSYS: 38,
   EOPNOTSUPP: 95,
+  ETIME: 62,
   ETIMEDOUT: 110,
   ECANCELED: 125,
   ENOTTY: 25,

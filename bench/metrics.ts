@@ -1,0 +1,49 @@
+/**
+ * The registry of benchmark metrics that `npm run bench` runs, in this order.
+ *
+ * To add one: write a `Metric` (see harness.ts) in the module it measures or in a
+ * file beside this one, import it here and append it to `metrics`. Names are
+ * snake_case with the unit in them and must be unique (checked at start-up).
+ */
+import { Rng } from '../engine/base/rng.js';
+import { Sim } from '../engine/base/sim.js';
+import { validateRegistry, type Metric } from './harness.js';
+
+const SIM_TIMERS = 200_000;
+
+/**
+ * The virtual clock's raw speed: schedule 200k timers at seeded random times over
+ * one virtual second (an eighth of them cancelled, as the KMD's timeouts mostly
+ * are), then run the queue dry. Counts dispatched callbacks per wall-clock second,
+ * scheduling included — that is the cost every simulated event pays.
+ */
+export const simEventsPerS: Metric = {
+  name: 'sim_events_per_s',
+  unit: 'events/s',
+  doc: `engine/base/sim.ts: schedule ${SIM_TIMERS} timers (1/8 cancelled), run to completion`,
+  run() {
+    const rng = new Rng(1);
+    const atNs = Array.from({ length: SIM_TIMERS }, () => rng.below(1_000_000_000));
+    let fired = 0;
+    const onFire = (): void => {
+      fired++;
+    };
+
+    const t0 = performance.now();
+    const sim = new Sim();
+    for (let i = 0; i < SIM_TIMERS; i++) {
+      const timer = sim.at(atNs[i]!, 'bench', onFire);
+      if ((i & 7) === 7) sim.cancel(timer);
+    }
+    sim.runUntil(() => false, Infinity);
+    const seconds = (performance.now() - t0) / 1e3;
+
+    const expected = SIM_TIMERS - (SIM_TIMERS >> 3);
+    if (fired !== expected || sim.dispatched !== expected) {
+      throw new Error(`sim dispatched ${sim.dispatched} callbacks (${fired} fired), expected ${expected}`);
+    }
+    return fired / seconds;
+  },
+};
+
+export const metrics: readonly Metric[] = validateRegistry([simEventsPerS]);

@@ -1,0 +1,70 @@
+/**
+ * The compute unit: runs every invocation of a DISPATCH grid on one shader core.
+ *
+ * Model: invocations run to completion one at a time, in a fixed order — workgroups
+ * z, y, x outermost to innermost, then local z, y, x — so their memory effects (and
+ * races between them) resolve the same way on every run. That is a legal schedule
+ * only because the ISA has no barriers or workgroup-shared memory; adding either
+ * would need a real per-workgroup scheduler here.
+ *
+ * A hung invocation (instruction budget exhausted) stops the job: the GPU would never
+ * finish it, and the engine turns `hung` into a job that the kernel times out.
+ * Faults unwind as GpuFaultSignal to the engine, with the work done so far kept in
+ * memory, as on hardware.
+ */
+import { raise } from './gpu-fault';
+import type { GpuMemoryPort } from './gpu-port';
+import { checkDispatch, type DispatchDesc } from './job-descriptors';
+import { DEFAULT_INSTRUCTION_BUDGET, ShaderCore, checkStage, loadShader, type ShaderRunOptions } from './shader-core';
+import { SPECIAL_REGS } from './shader-isa';
+
+export interface DispatchResult {
+  /** Invocations started (the hung one included). */
+  readonly invocations: number;
+  /** Shader instructions executed, for the cost model. */
+  readonly instructions: number;
+  readonly hung: boolean;
+}
+
+const SR = (name: (typeof SPECIAL_REGS)[number]): number => SPECIAL_REGS.indexOf(name);
+const GID = SR('GID_X'), LID = SR('LID_X'), WGID = SR('WGID_X');
+
+/** Run a (validated or not) DISPATCH descriptor. Faults: DESC_INVALID, INSTR_INVALID, MMU faults. */
+export function runDispatch(port: GpuMemoryPort, desc: DispatchDesc, options: ShaderRunOptions = {}): DispatchResult {
+  const invalid = checkDispatch(desc);
+  if (invalid !== undefined) raise('DESC_INVALID', 0, 'read', port.as, `DISPATCH: ${invalid}`);
+  const budget = options.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET;
+  const program = loadShader(port, desc.shaderVa);
+  checkStage(program, 'compute', desc.shaderVa, port.as);
+  const core = new ShaderCore(port);
+  core.loadPushConstants(desc.pushConstantsVa, desc.pushConstantsSizeBytes);
+  const sp = core.special.i;
+  const { localSizeX: lx, localSizeY: ly, localSizeZ: lz } = desc;
+  let invocations = 0;
+  let instructions = 0;
+  for (let gz = 0; gz < desc.groupCountZ; gz++) {
+    for (let gy = 0; gy < desc.groupCountY; gy++) {
+      for (let gx = 0; gx < desc.groupCountX; gx++) {
+        sp[WGID] = gx;
+        sp[WGID + 1] = gy;
+        sp[WGID + 2] = gz;
+        for (let z = 0; z < lz; z++) {
+          for (let y = 0; y < ly; y++) {
+            for (let x = 0; x < lx; x++) {
+              sp[LID] = x;
+              sp[LID + 1] = y;
+              sp[LID + 2] = z;
+              sp[GID] = gx * lx + x;
+              sp[GID + 1] = gy * ly + y;
+              sp[GID + 2] = gz * lz + z;
+              invocations++;
+              instructions += core.run(program, budget);
+              if (core.outcome === 'hung') return { invocations, instructions, hung: true };
+            }
+          }
+        }
+      }
+    }
+  }
+  return { invocations, instructions, hung: false };
+}

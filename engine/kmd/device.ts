@@ -1,0 +1,184 @@
+/**
+ * The panthor-style kernel driver instance: one per GPU. It probes the hardware
+ * through the bus, owns the driver blocks, and is what processes open.
+ *
+ * Block init order (and the reverse on unplug): page allocator → gem → mmu (VMs) →
+ * scheduler → IRQ handlers. The IRQ handler reads the raw status of each line,
+ * dispatches to the owning block and acknowledges it, like panthor's threaded
+ * handlers (run here inside the simulation, at the interrupt's virtual time).
+ */
+import { Errno } from '../base/errno';
+import { UserMemory } from '../base/user-memory';
+import type { Bus, IrqLine } from '../hw/bus';
+import { GPU_AS_PRESENT, GPU_CS_SLOT_COUNT, GPU_IRQ_CLEAR, GPU_IRQ_MASK, GPU_IRQ_RESET_COMPLETED, GPU_IRQ_STATUS } from '../hw/gpu-regs';
+import { JOB_IRQ_MASK } from '../hw/csf-regs';
+import { MMU_IRQ_CLEAR, MMU_IRQ_MASK, MMU_IRQ_STATUS } from '../hw/mmu-regs';
+import type { TraceSink } from '../trace/sink';
+import { nullSink } from '../trace/sink';
+import { dispatchIoctl } from './drv';
+import { DrmFile, Process } from './file';
+import { GemManager } from './gem';
+import { VmManager } from './mmu';
+import { PageAllocator, PAGE_SIZE } from './page-alloc';
+import { Scheduler, type SchedConfig } from './sched';
+
+export interface KmdConfig extends SchedConfig {
+  /** Virtual CPU time one ioctl takes (syscall entry/exit and copying). */
+  readonly ioctlNs: number;
+}
+
+export const defaultKmdConfig: KmdConfig = {
+  jobTimeoutNs: 500_000_000, // panthor's default job timeout is 500 ms
+  ioctlNs: 1_000,
+};
+
+export class PanthorDevice {
+  readonly pages: PageAllocator;
+  readonly gem: GemManager;
+  readonly vms: VmManager;
+  readonly sched: Scheduler;
+  readonly asCount: number;
+  readonly slotCount: number;
+  private readonly processes = new Map<number, Process>();
+  private nextPid = 100;
+  private nextFileId = 1;
+  /** Seqno of the last async VM_BIND fence (one context per device, like panthor's VM bind queue). */
+  bindSeqno = 0;
+  /** Id of the last syncobj created (labels trace events; handles are per file). */
+  syncobjSeq = 0;
+
+  constructor(
+    readonly bus: Bus,
+    readonly sink: TraceSink = nullSink,
+    readonly config: KmdConfig = defaultKmdConfig,
+  ) {
+    this.asCount = popcount(bus.mmioRead(GPU_AS_PRESENT));
+    this.slotCount = bus.mmioRead(GPU_CS_SLOT_COUNT);
+    this.pages = new PageAllocator(bus);
+    this.gem = new GemManager(bus, this.pages);
+    this.vms = new VmManager(bus, this.pages, this.gem, this.asCount);
+    this.sched = new Scheduler(bus, this.gem, this.vms, sink, config, this.slotCount);
+    bus.onIrq((line) => this.irq(line));
+    bus.mmioWrite(GPU_IRQ_MASK, GPU_IRQ_RESET_COMPLETED);
+    bus.mmioWrite(MMU_IRQ_MASK, (2 ** this.asCount - 1) >>> 0);
+    bus.mmioWrite(JOB_IRQ_MASK, (2 ** this.slotCount - 1) >>> 0);
+  }
+
+  private irq(line: IrqLine): void {
+    if (line === 'job') {
+      this.sched.handleJobIrq();
+    } else if (line === 'mmu') {
+      const status = this.bus.mmioRead(MMU_IRQ_STATUS);
+      for (let as = 0; as < this.asCount; as++) if (status & (1 << as)) this.sched.handleMmuFault(as);
+      this.bus.mmioWrite(MMU_IRQ_CLEAR, status);
+    } else {
+      const status = this.bus.mmioRead(GPU_IRQ_STATUS);
+      this.bus.mmioWrite(GPU_IRQ_CLEAR, status);
+      if (status & GPU_IRQ_RESET_COMPLETED) this.sched.resetDone();
+    }
+  }
+
+  /** Start a process (the OS's job; the KMD keeps the table because fds point into it). */
+  spawn(options: { privileged?: boolean } = {}): Process {
+    const p = new Process(this.nextPid++, new UserMemory(), options.privileged ?? false);
+    this.processes.set(p.pid, p);
+    return p;
+  }
+
+  process(pid: number): Process | undefined {
+    return this.processes.get(pid);
+  }
+
+  /** open("/dev/dri/renderD128"): returns the fd. */
+  open(pid: number): number {
+    const p = this.processes.get(pid);
+    if (!p) return -Errno.ESRCH;
+    return p.installFd({ kind: 'drm', file: new DrmFile(this.nextFileId++, p) });
+  }
+
+  /** close(fd): dropping a DRM file destroys its groups and releases its objects. */
+  close(pid: number, fd: number): number {
+    const p = this.processes.get(pid);
+    const obj = p?.fds.get(fd);
+    if (!p || !obj) return -Errno.EBADF;
+    p.fds.delete(fd);
+    if (obj.kind === 'drm') {
+      for (const g of obj.file.groups.values()) this.sched.destroyGroup(g);
+      for (const bo of obj.file.bos.values()) this.gem.put(bo);
+      for (const vm of obj.file.vms.values()) this.destroyVm(vm);
+    } else if (obj.kind === 'dmabuf') {
+      this.gem.put(obj.bo);
+    }
+    return 0;
+  }
+
+  destroyVm(vm: import('./mmu').Vm): void {
+    vm.destroyed = true;
+    if (vm.users === 0) this.vms.release(vm);
+  }
+
+  /**
+   * ioctl(2): returns 0 or -errno. Time passes: the CPU spends `ioctlNs` in the
+   * kernel, during which the GPU keeps running.
+   */
+  ioctl(pid: number, fd: number, request: number, argp: number): number {
+    const p = this.processes.get(pid);
+    const obj = p?.fds.get(fd);
+    const startNs = this.bus.nowNs;
+    this.bus.runUntil(() => false, startNs + this.config.ioctlNs / 2);
+    const result = !p ? { errno: Errno.EBADF, argIn: new Uint8Array(0), argOut: new Uint8Array(0), copies: [], name: 'unknown' }
+      : !obj ? { errno: Errno.EBADF, argIn: new Uint8Array(0), argOut: new Uint8Array(0), copies: [], name: 'unknown' }
+      : obj.kind !== 'drm' ? { errno: Errno.ENOTTY, argIn: new Uint8Array(0), argOut: new Uint8Array(0), copies: [], name: 'unknown' }
+      : dispatchIoctl(this, obj.file, request, argp);
+    const endNs = Math.max(this.bus.nowNs, startNs + this.config.ioctlNs);
+    this.bus.runUntil(() => false, endNs);
+    this.sink.emit({
+      kind: 'kmd.ioctl', tsNs: startNs, durNs: this.bus.nowNs - startNs, pid, fd, request, name: result.name,
+      argIn: result.argIn, argOut: result.argOut, copies: result.copies, errno: result.errno,
+    });
+    return result.errno ? -result.errno : 0;
+  }
+
+  /** mmap(fd, offset, length) of a BO: returns the user address or -errno. */
+  mmap(pid: number, fd: number, offset: number, length: number): number {
+    const p = this.processes.get(pid);
+    const obj = p?.fds.get(fd);
+    if (!p || !obj) return -Errno.EBADF;
+    let bo;
+    let boOffset = 0;
+    if (obj.kind === 'dmabuf') bo = obj.bo;
+    else if (obj.kind === 'drm') {
+      bo = obj.file.bos.values().find((b) => b.mmapOffset !== 0 && offset >= b.mmapOffset && offset < b.mmapOffset + b.sizeBytes);
+      if (bo) boOffset = offset - bo.mmapOffset;
+    }
+    if (!bo) return -Errno.EINVAL;
+    if (length <= 0 || boOffset % PAGE_SIZE !== 0 || boOffset + length > bo.sizeBytes) return -Errno.EINVAL;
+    const gem = this.gem;
+    const target = this.gem.get(bo);
+    return p.memory.map(length, {
+      read: (off, len) => gem.read(target, boOffset + off, len),
+      write: (off, bytes) => gem.write(target, boOffset + off, bytes),
+    }, `mmap:bo${bo.id}`);
+  }
+
+  /** Pass an fd to another process (what SCM_RIGHTS over a unix socket does). */
+  passFd(fromPid: number, fd: number, toPid: number): number {
+    const from = this.processes.get(fromPid);
+    const to = this.processes.get(toPid);
+    const obj = from?.fds.get(fd);
+    if (!from || !to || !obj) return -Errno.EBADF;
+    if (obj.kind === 'dmabuf') this.gem.get(obj.bo);
+    return to.installFd(obj);
+  }
+
+  /** No job pending or running anywhere. */
+  idle(): boolean {
+    return this.sched.idle() && !this.sched.isResetting;
+  }
+}
+
+function popcount(v: number): number {
+  let n = 0;
+  for (let x = v >>> 0; x; x &= x - 1) n++;
+  return n;
+}

@@ -1,0 +1,152 @@
+/**
+ * VM ioctls: VM_CREATE, VM_DESTROY, VM_BIND (map / unmap / sync-only; synchronous,
+ * or asynchronous behind sync ops), VM_GET_STATE.
+ *
+ * Choices where panthor leans on drm_gpuvm: a MAP over an existing mapping is
+ * rejected with EEXIST instead of silently replacing it — a driver that rebinds
+ * must unmap first, which keeps "VM_BIND over a live range" bugs loud; an UNMAP may
+ * cover part of a mapping, which is split. Ops run in order and stop at the first
+ * error (earlier ops stay applied, as in panthor's synchronous path).
+ */
+import { Errno } from '../base/errno';
+import { DmaFence } from './fence';
+import { typed, readObjArray, type IoctlContext, type IoctlHandler } from './ioctl-context';
+import { DEFAULT_USER_VA_RANGE, VA_LIMIT, type Vm } from './mmu';
+import { PAGE_SIZE } from './page-alloc';
+import { attachSignals, resolveSyncOps, type ResolvedSyncs } from './sync-ops';
+import type { StructValue } from './uapi/struct';
+import {
+  drm_panthor_vm_bind,
+  drm_panthor_vm_bind_op,
+  DRM_PANTHOR_VM_BIND_ASYNC,
+  DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC,
+  DRM_PANTHOR_VM_BIND_OP_MAP_READONLY,
+  DRM_PANTHOR_VM_BIND_OP_MAP_UNCACHED,
+  DRM_PANTHOR_VM_BIND_OP_TYPE_MAP,
+  DRM_PANTHOR_VM_BIND_OP_TYPE_MASK,
+  DRM_PANTHOR_VM_BIND_OP_TYPE_SYNC_ONLY,
+  DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP,
+  drm_panthor_vm_create,
+  drm_panthor_vm_destroy,
+  drm_panthor_vm_get_state,
+  DRM_PANTHOR_VM_STATE_UNUSABLE,
+  DRM_PANTHOR_VM_STATE_USABLE,
+} from './uapi/panthor';
+
+type BindOp = StructValue<typeof drm_panthor_vm_bind_op.spec>;
+const MAP_FLAGS = DRM_PANTHOR_VM_BIND_OP_MAP_READONLY | DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC | DRM_PANTHOR_VM_BIND_OP_MAP_UNCACHED;
+
+const aligned = (v: number): boolean => v % PAGE_SIZE === 0;
+
+const vmCreate = typed(drm_panthor_vm_create, (ctx, a) => {
+  if (a.flags !== 0) return Errno.EINVAL;
+  const range = a.user_va_range || DEFAULT_USER_VA_RANGE;
+  if (!aligned(range) || range >= VA_LIMIT) return Errno.EINVAL;
+  const vm = ctx.dev.vms.create(range);
+  if (!vm) return Errno.ENOMEM;
+  return { out: { id: ctx.file.vms.add(vm), user_va_range: range } };
+});
+
+const vmDestroy = typed(drm_panthor_vm_destroy, (ctx, a) => {
+  const vm = ctx.file.vms.remove(a.id);
+  if (!vm) return Errno.EINVAL;
+  ctx.dev.destroyVm(vm);
+  return 0;
+});
+
+const vmGetState = typed(drm_panthor_vm_get_state, (ctx, a) => {
+  const vm = ctx.file.vms.get(a.vm_id);
+  if (!vm) return Errno.EINVAL;
+  return { out: { state: vm.unusable ? DRM_PANTHOR_VM_STATE_UNUSABLE : DRM_PANTHOR_VM_STATE_USABLE } };
+});
+
+/** Static checks of one op: flags, alignment, handles, ranges. Returns errno or 0. */
+function checkOp(ctx: IoctlContext, vm: Vm, op: BindOp, async: boolean): number {
+  const type = (op.flags >>> 0) & DRM_PANTHOR_VM_BIND_OP_TYPE_MASK;
+  const extra = (op.flags >>> 0) & ~DRM_PANTHOR_VM_BIND_OP_TYPE_MASK;
+  if (!async && op.syncs.count !== 0) return Errno.EINVAL;
+  if (type === DRM_PANTHOR_VM_BIND_OP_TYPE_SYNC_ONLY) {
+    if (!async || op.syncs.count === 0 || extra || op.bo_handle || op.bo_offset || op.va || op.size) return Errno.EINVAL;
+    return 0;
+  }
+  if (type === DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP) {
+    if (extra || op.bo_handle || op.bo_offset) return Errno.EINVAL;
+  } else if (type === DRM_PANTHOR_VM_BIND_OP_TYPE_MAP) {
+    if (extra & ~MAP_FLAGS) return Errno.EINVAL;
+    const bo = ctx.file.bos.get(op.bo_handle);
+    if (!bo) return Errno.EINVAL;
+    if (!aligned(op.bo_offset) || op.bo_offset + op.size > bo.sizeBytes) return Errno.EINVAL;
+    if (bo.exclusiveVm && bo.exclusiveVm !== vm.id) return Errno.EINVAL;
+  } else {
+    return Errno.EINVAL;
+  }
+  if (op.size === 0 || !aligned(op.va) || !aligned(op.size)) return Errno.EINVAL;
+  if (op.va + op.size > vm.userVaRange) return Errno.EINVAL;
+  return 0;
+}
+
+/** Apply one op now. */
+function applyOp(ctx: IoctlContext, vm: Vm, op: BindOp): number {
+  const type = (op.flags >>> 0) & DRM_PANTHOR_VM_BIND_OP_TYPE_MASK;
+  if (type === DRM_PANTHOR_VM_BIND_OP_TYPE_SYNC_ONLY) return 0;
+  if (type === DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP) {
+    ctx.dev.vms.unmap(vm, op.va, op.size);
+    return 0;
+  }
+  if (vm.unusable) return Errno.EINVAL;
+  if (vm.overlaps(op.va, op.size)) return Errno.EEXIST;
+  const bo = ctx.file.bos.get(op.bo_handle);
+  if (!bo) return Errno.EINVAL;
+  return ctx.dev.vms.map(vm, op.va, bo, op.bo_offset, op.size, (op.flags >>> 0) & MAP_FLAGS);
+}
+
+/** Queue an async op: it runs once its waits signal; a failure makes the VM unusable. */
+function queueOp(ctx: IoctlContext, vm: Vm, op: BindOp, syncs: ResolvedSyncs): void {
+  const fence = new DmaFence(`vm${vm.id}.bind`, ++ctx.dev.bindSeqno);
+  attachSignals(syncs.signals, fence);
+  vm.users++;
+  let left = syncs.waits.length;
+  const run = (): void => {
+    const err = vm.destroyed && vm.users === 1 ? Errno.ENOENT : applyOp(ctx, vm, op);
+    if (err) vm.unusable = true;
+    vm.users--;
+    if (vm.destroyed && vm.users === 0) ctx.dev.vms.release(vm);
+    fence.signal(ctx.dev.bus.nowNs, ctx.dev.sink, err);
+  };
+  if (left === 0) return run();
+  for (const w of syncs.waits) w.onSignal(() => --left === 0 && run());
+}
+
+const vmBind = typed(drm_panthor_vm_bind, (ctx, a) => {
+  if (a.flags & ~DRM_PANTHOR_VM_BIND_ASYNC) return Errno.EINVAL;
+  const async = (a.flags & DRM_PANTHOR_VM_BIND_ASYNC) !== 0;
+  const vm = ctx.file.vms.get(a.vm_id);
+  if (!vm) return Errno.EINVAL;
+  const ops = readObjArray(ctx, drm_panthor_vm_bind_op, a.ops);
+  if (typeof ops === 'number') return ops;
+  if (ops.length === 0) return Errno.EINVAL;
+  const syncs: ResolvedSyncs[] = [];
+  for (const op of ops) {
+    const err = checkOp(ctx, vm, op, async);
+    if (err) return err;
+    const s = resolveSyncOps(ctx, op.syncs);
+    if (typeof s === 'number') return s;
+    syncs.push(s);
+  }
+  if (async) {
+    ops.forEach((op, i) => queueOp(ctx, vm, op, syncs[i]!));
+    return 0;
+  }
+  for (const op of ops) {
+    const err = applyOp(ctx, vm, op);
+    if (err) return err;
+  }
+  return 0;
+});
+
+export const vmHandlers: Readonly<Record<string, IoctlHandler>> = {
+  VM_CREATE: vmCreate,
+  VM_DESTROY: vmDestroy,
+  VM_BIND: vmBind,
+  VM_GET_STATE: vmGetState,
+};

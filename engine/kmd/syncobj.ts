@@ -1,0 +1,105 @@
+/**
+ * DRM sync objects: a container for a fence (binary) or a chain of fences at
+ * increasing 64-bit points (timeline), as drm_syncobj and dma_fence_chain behave.
+ *
+ * Timeline rules (as in Linux): point P is signalled once every fence attached at a
+ * point ≤ P has signalled; waiting on P waits for the first attached point ≥ P and
+ * everything below it. The "payload" QUERY returns is the highest signalled point.
+ * A binary syncobj is the timeline with only point 0 and replace semantics.
+ *
+ * Rejected: storing only the latest fence for timelines — it cannot answer waits on
+ * earlier points whose fences are still pending, which is exactly the out-of-order
+ * signalling bug users need to see.
+ */
+import { DmaFence } from './fence';
+
+interface Point {
+  readonly point: number;
+  readonly fence: DmaFence;
+}
+
+export class Syncobj {
+  /** Binary: at most one entry at point 0. Timeline: ascending attach order. */
+  private points: Point[] = [];
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly id: number) {}
+
+  /** Binary semantics: replace the fence (undefined = reset). */
+  replaceFence(fence: DmaFence | undefined): void {
+    this.points = fence ? [{ point: 0, fence }] : [];
+    this.notify();
+  }
+
+  /** Binary fence, if any. */
+  fence(): DmaFence | undefined {
+    return this.points[this.points.length - 1]?.fence;
+  }
+
+  /** Timeline: attach a fence at `point`. */
+  addPoint(point: number, fence: DmaFence): void {
+    this.points.push({ point, fence });
+    this.notify();
+  }
+
+  lastSubmittedPoint(): number {
+    return this.points.reduce((m, p) => Math.max(m, p.point), 0);
+  }
+
+  /** Highest point such that every fence at or below it has signalled. */
+  signalledPoint(): number {
+    const sorted = [...this.points].sort((a, b) => a.point - b.point);
+    let value = 0;
+    for (const p of sorted) {
+      if (!p.fence.isSignalled) break;
+      value = p.point;
+    }
+    return value;
+  }
+
+  /**
+   * The fences to wait on for `point`: every attached fence at a point ≤ the first
+   * attached point ≥ `point`. Undefined when no such point has been submitted yet.
+   */
+  fencesFor(point: number): DmaFence[] | undefined {
+    const sorted = [...this.points].sort((a, b) => a.point - b.point);
+    const target = sorted.find((p) => p.point >= point);
+    if (!target) {
+      // Already signalled past `point` with nothing pending: satisfied.
+      return point <= this.signalledPoint() && sorted.length > 0 ? [] : undefined;
+    }
+    return sorted.filter((p) => p.point <= target.point).map((p) => p.fence);
+  }
+
+  /** True once `point` (0 = binary) is signalled; undefined if nothing was submitted for it. */
+  isSignalled(point: number): boolean | undefined {
+    if (point === 0) {
+      const f = this.fence();
+      return f ? f.isSignalled : undefined;
+    }
+    const fences = this.fencesFor(point);
+    return fences ? fences.every((f) => f.isSignalled) : undefined;
+  }
+
+  /** Error of the fences covering `point` (first non-zero), for job dependency failure. */
+  errorFor(point: number): number {
+    const fences = point === 0 ? [this.fence()].filter((f): f is DmaFence => !!f) : (this.fencesFor(point) ?? []);
+    return fences.find((f) => f.error !== 0)?.error ?? 0;
+  }
+
+  /** Called whenever a fence is attached (WAIT_FOR_SUBMIT waiters re-check). */
+  onChange(cb: () => void): void {
+    this.waiters.push(cb);
+  }
+
+  private notify(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const cb of w) cb();
+  }
+
+  /** A snapshot of the fence list for TRANSFER and export. */
+  entries(): readonly Point[] {
+    return this.points;
+  }
+}

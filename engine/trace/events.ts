@@ -1,0 +1,234 @@
+/**
+ * The event vocabulary: one discriminated union of everything the stack can report.
+ * Each kind is defined once here with its layer and its text form (`eventKinds`);
+ * every consumer dispatches through a `Record<EventKind, …>`, so adding a kind fails
+ * to compile until every consumer handles it. Codecs and the Perfetto mapping join
+ * this table as the recorder and exporter arrive.
+ *
+ * Events are plain readonly data: numbers, strings, byte arrays. `tsNs` is virtual
+ * time from the engine's clock, never wall time.
+ */
+import { errnoName } from '../base/errno';
+
+export type Layer = 'api' | 'kmd' | 'hw';
+
+/** One copy across the user/kernel boundary, exactly as copyFromUser/copyToUser saw it. */
+export interface UserCopy {
+  readonly dir: 'in' | 'out';
+  readonly addr: number;
+  readonly bytes: Uint8Array;
+}
+
+export interface IoctlEvent {
+  readonly kind: 'kmd.ioctl';
+  readonly tsNs: number;
+  readonly durNs: number;
+  readonly pid: number;
+  readonly fd: number;
+  readonly request: number;
+  readonly name: string;
+  /** Argument struct as copied in, and as copied back out (empty when not copied). */
+  readonly argIn: Uint8Array;
+  readonly argOut: Uint8Array;
+  /** Every other user-memory copy the handler made (arrays, query results, names). */
+  readonly copies: readonly UserCopy[];
+  /** 0 on success, else the errno. */
+  readonly errno: number;
+}
+
+export interface MmioEvent {
+  readonly kind: 'hw.mmio';
+  readonly tsNs: number;
+  readonly op: 'read' | 'write';
+  readonly offset: number;
+  readonly reg: string;
+  readonly value: number;
+}
+
+export interface IrqEvent {
+  readonly kind: 'hw.irq';
+  readonly tsNs: number;
+  readonly line: 'gpu' | 'mmu' | 'job';
+  readonly status: number;
+}
+
+export interface FaultEvent {
+  readonly kind: 'hw.fault';
+  readonly tsNs: number;
+  readonly slot: number;
+  readonly as: number;
+  readonly fault: string;
+  readonly va: number;
+  readonly access: string;
+  readonly detail: string;
+}
+
+/** An engine job (copy, fill, dispatch, draw) on the hardware. */
+export interface HwJobEvent {
+  readonly kind: 'hw.job';
+  readonly tsNs: number;
+  readonly durNs: number;
+  readonly slot: number;
+  readonly engine: 'dma' | 'compute' | 'fragment';
+  readonly op: string;
+  readonly ok: boolean;
+  readonly work: number;
+}
+
+export interface JobQueuedEvent {
+  readonly kind: 'kmd.job_queued';
+  readonly tsNs: number;
+  readonly jobId: number;
+  readonly pid: number;
+  readonly group: number;
+  readonly queue: number;
+  readonly streamVa: number;
+  readonly streamSizeBytes: number;
+  readonly waits: number;
+}
+
+export interface JobStartedEvent {
+  readonly kind: 'kmd.job_started';
+  readonly tsNs: number;
+  readonly jobId: number;
+  readonly slot: number;
+}
+
+export interface JobFinishedEvent {
+  readonly kind: 'kmd.job_finished';
+  readonly tsNs: number;
+  readonly jobId: number;
+  readonly status: 'done' | 'faulted' | 'timedout' | 'cancelled';
+}
+
+export interface FenceSignalEvent {
+  readonly kind: 'kmd.fence_signal';
+  readonly tsNs: number;
+  readonly context: string;
+  readonly seqno: number;
+  readonly error: number;
+  readonly jobId: number;
+}
+
+export interface SyncobjEvent {
+  readonly kind: 'kmd.syncobj';
+  readonly tsNs: number;
+  readonly pid: number;
+  readonly handle: number;
+  readonly op: 'signal' | 'reset' | 'transfer' | 'attach';
+  readonly point: number;
+}
+
+export interface ResetEvent {
+  readonly kind: 'kmd.reset';
+  readonly tsNs: number;
+  readonly reason: string;
+  readonly guiltyGroups: readonly string[];
+  readonly innocentGroups: readonly string[];
+}
+
+export interface GroupStateEvent {
+  readonly kind: 'kmd.group_state';
+  readonly tsNs: number;
+  readonly group: string;
+  readonly state: number;
+  readonly reason: string;
+}
+
+export type TraceEvent =
+  | IoctlEvent
+  | MmioEvent
+  | IrqEvent
+  | FaultEvent
+  | HwJobEvent
+  | JobQueuedEvent
+  | JobStartedEvent
+  | JobFinishedEvent
+  | FenceSignalEvent
+  | SyncobjEvent
+  | ResetEvent
+  | GroupStateEvent;
+
+export type EventKind = TraceEvent['kind'];
+export type EventOf<K extends EventKind> = Extract<TraceEvent, { kind: K }>;
+
+export interface KindSpec<K extends EventKind> {
+  readonly layer: Layer;
+  readonly doc: string;
+  /** One line, strace-like. */
+  text(e: EventOf<K>): string;
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
+  'kmd.ioctl': {
+    layer: 'kmd',
+    doc: 'An ioctl on a DRM file: request, argument bytes in and out, user copies, errno.',
+    text: (e) => `ioctl(${e.fd}, ${e.name}) = ${e.errno ? `-${errnoName(e.errno)}` : '0'} <${e.durNs}ns>`,
+  },
+  'hw.mmio': {
+    layer: 'hw',
+    doc: 'A register access by the KMD through the bus.',
+    text: (e) => `mmio ${e.op} ${e.reg} (${hex(e.offset)}) ${e.op === 'write' ? '<-' : '->'} ${hex(e.value)}`,
+  },
+  'hw.irq': {
+    layer: 'hw',
+    doc: 'An interrupt line raised by the GPU, with its raw status.',
+    text: (e) => `irq ${e.line} status=${hex(e.status)}`,
+  },
+  'hw.fault': {
+    layer: 'hw',
+    doc: 'A GPU fault: unit slot, address space, kind, address and access.',
+    text: (e) => `fault ${e.fault} slot=${e.slot} as=${e.as} va=${hex(e.va)} ${e.access}: ${e.detail}`,
+  },
+  'hw.job': {
+    layer: 'hw',
+    doc: 'An engine job (copy, fill, dispatch, draw) from start to completion.',
+    text: (e) => `${e.engine} ${e.op} slot=${e.slot} ${e.ok ? 'ok' : 'FAILED'} work=${e.work} <${e.durNs}ns>`,
+  },
+  'kmd.job_queued': {
+    layer: 'kmd',
+    doc: 'GROUP_SUBMIT queued a job; it waits for its dependencies.',
+    text: (e) => `job ${e.jobId} queued group=${e.group} queue=${e.queue} stream=${hex(e.streamVa)}+${e.streamSizeBytes} waits=${e.waits}`,
+  },
+  'kmd.job_started': {
+    layer: 'kmd',
+    doc: 'A job was written to its queue ring on a hardware slot.',
+    text: (e) => `job ${e.jobId} started slot=${e.slot}`,
+  },
+  'kmd.job_finished': {
+    layer: 'kmd',
+    doc: 'A job completed, faulted, timed out or was cancelled.',
+    text: (e) => `job ${e.jobId} ${e.status}`,
+  },
+  'kmd.fence_signal': {
+    layer: 'kmd',
+    doc: 'A dma-fence signalled (error 0 = success).',
+    text: (e) => `fence ${e.context}#${e.seqno} signalled${e.error ? ` error=-${errnoName(e.error)}` : ''}`,
+  },
+  'kmd.syncobj': {
+    layer: 'kmd',
+    doc: 'A syncobj changed: a fence attached or signalled at a point, reset or transferred.',
+    text: (e) => `syncobj ${e.handle} ${e.op} point=${e.point}`,
+  },
+  'kmd.reset': {
+    layer: 'kmd',
+    doc: 'A GPU reset: why, which groups were guilty and which innocent.',
+    text: (e) => `reset (${e.reason}) guilty=[${e.guiltyGroups.join(',')}] innocent=[${e.innocentGroups.join(',')}]`,
+  },
+  'kmd.group_state': {
+    layer: 'kmd',
+    doc: 'A scheduling group changed state (DRM_PANTHOR_GROUP_STATE_* flags).',
+    text: (e) => `group ${e.group} state=${hex(e.state)} (${e.reason})`,
+  },
+};
+
+export function layerOf(e: TraceEvent): Layer {
+  return eventKinds[e.kind].layer;
+}
+
+export function eventText(e: TraceEvent): string {
+  const spec = eventKinds[e.kind] as KindSpec<EventKind>;
+  return spec.text(e as never);
+}
