@@ -29,7 +29,11 @@ export interface DispatchResult {
 const SR = (name: (typeof SPECIAL_REGS)[number]): number => SPECIAL_REGS.indexOf(name);
 const GID = SR('GID_X'), LID = SR('LID_X'), WGID = SR('WGID_X');
 
-/** Run a (validated or not) DISPATCH descriptor. Faults: DESC_INVALID, INSTR_INVALID, MMU faults. */
+/**
+ * Run a DISPATCH descriptor (re-validated here; a DESC_INVALID raised here reports va 0,
+ * since only decodeDispatchDesc knows the descriptor VA). Faults: DESC_INVALID,
+ * INSTR_INVALID, ALIGNMENT, MMU faults — unwinding as GpuFaultSignal.
+ */
 export function runDispatch(port: GpuMemoryPort, desc: DispatchDesc, options: ShaderRunOptions = {}): DispatchResult {
   const invalid = checkDispatch(desc);
   if (invalid !== undefined) raise('DESC_INVALID', 0, 'read', port.as, `DISPATCH: ${invalid}`);

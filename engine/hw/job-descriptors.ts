@@ -277,7 +277,8 @@ export const DRAW_DESC_LAYOUT: DescLayout = {
   ],
 };
 
-type Row = Record<string, unknown>;
+/** A decoded descriptor before typing: field name → number | boolean | enum string, arrays as DescRow[]. */
+export type DescRow = Record<string, unknown>;
 
 function putField(view: DataView, at: number, field: DescField, value: unknown, where: string): void {
   let v: number;
@@ -325,12 +326,12 @@ class DescError {
 export function encodeDesc(layout: DescLayout, desc: object): Uint8Array {
   const bytes = new Uint8Array(layout.sizeBytes);
   const view = viewOf(bytes);
-  const row = desc as Row;
+  const row = desc as DescRow;
   for (const field of layout.fields) {
     putField(view, field.offsetBytes, field, field.name === 'magic' ? layout.magic : row[field.name], layout.name);
   }
   for (const arr of layout.arrays) {
-    const items = (row[arr.name] ?? []) as readonly Row[];
+    const items = (row[arr.name] ?? []) as readonly DescRow[];
     if (items.length > arr.count) throw new RangeError(`${layout.name}.${arr.name}: ${items.length} > ${arr.count}`);
     for (let i = 0; i < arr.count; i++) {
       const item = items[i] ?? {};
@@ -343,10 +344,10 @@ export function encodeDesc(layout: DescLayout, desc: object): Uint8Array {
 }
 
 /** Decode descriptor bytes with `layout` into a plain object; an error string on bad magic, pad, enum or bool. */
-export function parseDesc(layout: DescLayout, bytes: Uint8Array): Row | string {
+export function parseDesc(layout: DescLayout, bytes: Uint8Array): DescRow | string {
   if (bytes.length < layout.sizeBytes) return `${layout.name}: ${bytes.length} bytes, need ${layout.sizeBytes}`;
   const view = viewOf(bytes);
-  const row: Row = {};
+  const row: DescRow = {};
   try {
     // Build the object without `delete`, which would drop it into slow dictionary mode.
     for (const field of layout.fields) {
@@ -355,9 +356,9 @@ export function parseDesc(layout: DescLayout, bytes: Uint8Array): Row | string {
       if (field.name !== 'magic' && field.type !== 'pad') row[field.name] = value;
     }
     for (const arr of layout.arrays) {
-      const items: Row[] = [];
+      const items: DescRow[] = [];
       for (let i = 0; i < arr.count; i++) {
-        const item: Row = {};
+        const item: DescRow = {};
         for (const field of arr.fields) {
           const v = getField(view, arr.offsetBytes + i * arr.strideBytes + field.offsetBytes, field, `${layout.name}.${arr.name}[${i}]`);
           if (field.type !== 'pad') item[field.name] = v;

@@ -34,7 +34,7 @@
 import { raise } from './gpu-fault';
 import type { GpuMemoryPort } from './gpu-port';
 import { BLEND_MODES, COMPARE_OPS, checkDraw, type CompareOp, type DrawDesc, type VertexFormat } from './job-descriptors';
-import { DEFAULT_INSTRUCTION_BUDGET, ShaderCore, checkStage, loadShader, type ShaderProgram, type ShaderRunOptions } from './shader-core';
+import { CANONICAL_NAN, DEFAULT_INSTRUCTION_BUDGET, ShaderCore, checkStage, loadShader, type ShaderProgram, type ShaderRunOptions } from './shader-core';
 import { SPECIAL_REGS } from './shader-isa';
 
 export interface DrawResult {
@@ -66,9 +66,10 @@ const CMP_GREATER = CMP('greater'), CMP_NOTEQUAL = CMP('notequal'), CMP_GEQUAL =
 class Hang {}
 
 /**
- * Run a DRAW descriptor. Faults (DESC_INVALID, INSTR_INVALID, MMU faults) unwind as
- * GpuFaultSignal with the pixels drawn so far left in memory; a hung shader
- * invocation ends the draw with `hung: true`.
+ * Run a DRAW descriptor (re-validated here; a DESC_INVALID raised here reports va 0,
+ * since only decodeDrawDesc knows the descriptor VA). Faults (DESC_INVALID,
+ * INSTR_INVALID, ALIGNMENT, MMU faults) unwind as GpuFaultSignal with the pixels drawn
+ * so far left in memory; a hung shader invocation ends the draw with `hung: true`.
  */
 export function runDraw(port: GpuMemoryPort, desc: DrawDesc, options: ShaderRunOptions = {}): DrawResult {
   const invalid = checkDraw(desc);
@@ -281,6 +282,7 @@ class DrawJob {
 
   private outcode(buf: Float64Array, o: number): number {
     const x = buf[o]!, y = buf[o + 1]!, z = buf[o + 2]!, w = buf[o + 3]!;
+    if (Number.isNaN(x + y + z + w)) return -1;
     let code = 0;
     const p = this.planes;
     for (let i = 0; i < 7; i++) {
@@ -297,7 +299,7 @@ class DrawJob {
   private clipAndDraw(): void {
     const S = this.stride;
     const c0 = this.outcode(this.tri, 0), c1 = this.outcode(this.tri, S), c2 = this.outcode(this.tri, 2 * S);
-    if ((c0 & c1 & c2) !== 0) return;
+    if ((c0 & c1 & c2) !== 0 || c0 < 0 || c1 < 0 || c2 < 0) return; // outside one plane, or NaN
     this.poly.set(this.tri);
     let n = 3;
     const clipMask = (c0 | c1 | c2) & 0x7f;
@@ -341,7 +343,8 @@ class DrawJob {
   private rasterTriangle(o0: number, o1: number, o2: number): void {
     const v = this.proj, d = this.d;
     let s = (v[o1]! - v[o0]!) * (v[o2 + 1]! - v[o0 + 1]!) - (v[o1 + 1]! - v[o0 + 1]!) * (v[o2]! - v[o0]!);
-    if (s === 0 || Number.isNaN(s)) return; // degenerate, or NaN/inf positions from the shader
+    // Degenerate, or NaN made by clipping infinite positions (0 · ∞).
+    if (s === 0 || Number.isNaN(s + v[o0 + 2]! + v[o1 + 2]! + v[o2 + 2]!)) return;
     // y points down, so a positive s is clockwise on screen.
     const front = d.frontFace === 'ccw' ? s < 0 : s > 0;
     if ((d.cullMode === 'back' && !front) || (d.cullMode === 'front' && front)) return;
@@ -381,8 +384,12 @@ class DrawJob {
     if (this.early && this.testDepth && !this.depthPasses(z, depthVa)) return;
     // Σ e_i·(a_i/w_i) / Σ e_i·(1/w_i): the projected record already holds a_i/w_i.
     const inv = 1 / (e0 * v[o0 + 3]! + e1 * v[o1 + 3]! + e2 * v[o2 + 3]!);
-    const vin = core.varyIn.f;
-    for (let k = 0; k < this.varyingComps; k++) vin[k] = (e0 * v[o0 + 4 + k]! + e1 * v[o1 + 4 + k]! + e2 * v[o2 + 4 + k]!) * inv;
+    const vin = core.varyIn.f, vinBits = core.varyIn.i;
+    for (let k = 0; k < this.varyingComps; k++) {
+      const a = (e0 * v[o0 + 4 + k]! + e1 * v[o1 + 4 + k]! + e2 * v[o2 + 4 + k]!) * inv;
+      if (a === a) vin[k] = a;
+      else vinBits[k] = CANONICAL_NAN; // ∞ − ∞ across vertices: host NaN bits differ
+    }
     const sp = core.special.f;
     sp[SR_FRAG_X] = px + 0.5;
     sp[SR_FRAG_Y] = py + 0.5;

@@ -117,6 +117,26 @@ describe('shader core ALU', () => {
     expect(asF(r[13]!)).toBe(2);
   });
 
+  it('produces the canonical NaN 0x7fc00000 from every float op, whatever the host FPU makes', () => {
+    const r = setup(`
+      MOVF r1, 0.0f
+      MOVF r2, -1.0f
+      MOVI r3, 0x7f800000
+      MOVI r4, 0xff800000
+      MOVI r5, 0xffc00123
+      FDIV r10, r1, r1
+      FSQRT r11, r2
+      FADD r12, r3, r4
+      FMUL r13, r1, r3
+      FFMA r14, r1, r3, r2
+      FMIN r15, r5, r5
+      FFLOOR r16, r5
+      FSUB r17, r3, r3
+      FRCP r18, r5
+      END`).run();
+    expect([...r.subarray(10, 19)].map((x) => (x >>> 0).toString(16))).toEqual(Array(9).fill('7fc00000'));
+  });
+
   it('conversions truncate, saturate and map NaN to 0', () => {
     const r = setup(`
       MOVI r1, 16777217

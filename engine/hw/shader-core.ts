@@ -13,7 +13,7 @@
  * - Decoded programs are cached by content (the code bytes), so changing the memory
  *   changes the program and the cache cannot make a run depend on history. The
  *   cache is a pure memo: it holds no state that snapshot/restore must carry.
- * - Each invocation starts with all registers zero. Exceeding `budget` instructions
+ * - Each invocation starts with all registers it names zero (it cannot observe others). Exceeding `budget` instructions
  *   ends it with outcome 'hung' — not a fault: the real GPU would spin until the
  *   kernel's job timeout, and the engine models exactly that.
  * - Stage-specific ops (ATTR/OUTV/OUTPOS in vertex, INV/OUTC/KILL in fragment) are
@@ -52,6 +52,8 @@ export interface ShaderRunOptions {
 const INSN_STRIDE = 5;
 const FETCH_CHUNK_BYTES = 256;
 const TWO32 = 0x1_0000_0000;
+/** The one NaN float ops produce (positive quiet NaN, as shader-isa.ts documents). */
+export const CANONICAL_NAN = 0x7fc00000;
 
 export interface ShaderProgram {
   /** INSN_STRIDE int32 per instruction (see header). */
@@ -285,18 +287,20 @@ export class ShaderCore {
         case MOVI: case MOVF: ri[d] = x; break;
         // Float32Array stores round once to binary32; f64 evaluation of a single
         // + - * / or sqrt of f32 operands is exact enough that this equals IEEE f32.
-        case FADD: rf[d] = rf[a]! + rf[b]!; break;
-        case FSUB: rf[d] = rf[a]! - rf[b]!; break;
-        case FMUL: rf[d] = rf[a]! * rf[b]!; break;
-        case FDIV: rf[d] = rf[a]! / rf[b]!; break;
-        case FFMA: rf[d] = rf[a]! * rf[b]! + rf[x]!; break;
-        case FMIN: { const p = rf[a]!, q = rf[b]!; rf[d] = p !== p ? q : q !== q ? p : Math.min(p, q); break; }
-        case FMAX: { const p = rf[a]!, q = rf[b]!; rf[d] = p !== p ? q : q !== q ? p : Math.max(p, q); break; }
-        case FSQRT: rf[d] = Math.sqrt(rf[a]!); break;
-        case FRCP: rf[d] = 1 / rf[a]!; break;
+        // A NaN result is stored as CANONICAL_NAN: the NaN bits a host produces differ
+        // (x86 vs ARM), and memory contents must not.
+        case FADD: { const r = rf[a]! + rf[b]!; if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
+        case FSUB: { const r = rf[a]! - rf[b]!; if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
+        case FMUL: { const r = rf[a]! * rf[b]!; if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
+        case FDIV: { const r = rf[a]! / rf[b]!; if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
+        case FFMA: { const r = rf[a]! * rf[b]! + rf[x]!; if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
+        case FMIN: { const p = rf[a]!, q = rf[b]!; const r = p !== p ? q : q !== q ? p : Math.min(p, q); if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
+        case FMAX: { const p = rf[a]!, q = rf[b]!; const r = p !== p ? q : q !== q ? p : Math.max(p, q); if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
+        case FSQRT: { const r = Math.sqrt(rf[a]!); if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
+        case FRCP: { const r = 1 / rf[a]!; if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
+        case FFLOOR: { const r = Math.floor(rf[a]!); if (r === r) rf[d] = r; else ri[d] = CANONICAL_NAN; break; }
         case FABS: ri[d] = ri[a]! & 0x7fffffff; break;
         case FNEG: ri[d] = ri[a]! ^ 0x80000000; break;
-        case FFLOOR: rf[d] = Math.floor(rf[a]!); break;
         case I2F: rf[d] = ri[a]!; break;
         case U2F: rf[d] = ri[a]! >>> 0; break;
         case F2I: { const p = rf[a]!; ri[d] = p !== p ? 0 : p >= 2147483647 ? 2147483647 : p <= -2147483648 ? -2147483648 : p; break; }

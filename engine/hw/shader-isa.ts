@@ -26,6 +26,8 @@
  * double rounding can differ from a true fused multiply-add in rare ties, but it is
  * deterministic, which is what replay needs. F2I/F2U truncate toward zero,
  * saturate, and map NaN to 0. FMIN/FMAX return the non-NaN operand (IEEE minNum).
+ * Every arithmetic op that yields NaN yields the canonical NaN 0x7fc00000 (host
+ * FPUs disagree on NaN bits; memory must not); FABS/FNEG/MOV keep payloads.
  *
  * Example:
  *   encodeShader([['MOVF', { d: 0, imm: 1.5 }], ['FADD', { d: 1, a: 0, b: 0 }], ['END']])

@@ -59,9 +59,14 @@ export class PanthorDevice {
     this.vms = new VmManager(bus, this.pages, this.gem, this.asCount);
     this.sched = new Scheduler(bus, this.gem, this.vms, sink, config, this.slotCount);
     bus.onIrq((line) => this.irq(line));
-    bus.mmioWrite(GPU_IRQ_MASK, GPU_IRQ_RESET_COMPLETED);
-    bus.mmioWrite(MMU_IRQ_MASK, (2 ** this.asCount - 1) >>> 0);
-    bus.mmioWrite(JOB_IRQ_MASK, (2 ** this.slotCount - 1) >>> 0);
+    this.enableIrqs();
+  }
+
+  /** Unmask every interrupt the driver handles; needed at probe and after each soft reset. */
+  private enableIrqs(): void {
+    this.bus.mmioWrite(GPU_IRQ_MASK, GPU_IRQ_RESET_COMPLETED);
+    this.bus.mmioWrite(MMU_IRQ_MASK, (2 ** this.asCount - 1) >>> 0);
+    this.bus.mmioWrite(JOB_IRQ_MASK, (2 ** this.slotCount - 1) >>> 0);
   }
 
   private irq(line: IrqLine): void {
@@ -74,7 +79,10 @@ export class PanthorDevice {
     } else {
       const status = this.bus.mmioRead(GPU_IRQ_STATUS);
       this.bus.mmioWrite(GPU_IRQ_CLEAR, status);
-      if (status & GPU_IRQ_RESET_COMPLETED) this.sched.resetDone();
+      if (status & GPU_IRQ_RESET_COMPLETED) {
+        this.enableIrqs();
+        this.sched.resetDone();
+      }
     }
   }
 
