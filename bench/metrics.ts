@@ -7,6 +7,7 @@
  */
 import { Rng } from '../engine/base/rng.js';
 import { Sim } from '../engine/base/sim.js';
+import { csInstructionsPerS, ioctlsPerS, pixelsPerS, shaderInstructionsPerS } from './engine-metrics.js';
 import { validateRegistry, type Metric } from './harness.js';
 
 const SIM_TIMERS = 200_000;
@@ -46,4 +47,4 @@ export const simEventsPerS: Metric = {
   },
 };
 
-export const metrics: readonly Metric[] = validateRegistry([simEventsPerS]);
+export const metrics: readonly Metric[] = validateRegistry([simEventsPerS, csInstructionsPerS, shaderInstructionsPerS, pixelsPerS, ioctlsPerS]);

@@ -2,9 +2,9 @@
  * IGT-style userspace for tests: a process with an open DRM fd that issues raw
  * ioctls with exact argument structs. Every helper takes the errno it expects
  * (`err`, default 0) and fails the test when the kernel answers differently —
- * the style of igt's `do_ioctl_err()`.
+ * the style of igt's `do_ioctl_err()`. It throws instead of using a test framework,
+ * so benchmarks and the demo can drive the kernel the same way until the UMD exists.
  */
-import { expect } from 'vitest';
 import { errnoName } from '../../engine/base/errno';
 import { createStack, type Stack, type StackOptions } from '../../engine/stack';
 import type { IoctlDef } from '../../engine/kmd/uapi/ioc';
@@ -17,10 +17,19 @@ export interface Expect {
   readonly err?: number;
 }
 
+/** Thrown when the kernel answers differently from what the caller expected. */
+export class UnexpectedResult extends Error {
+  override name = 'UnexpectedResult';
+}
+
+export function ensure(condition: boolean, message: string): void {
+  if (!condition) throw new UnexpectedResult(message);
+}
+
 function check(ret: number, err: number, what: string): void {
   const got = ret === 0 ? 'success' : errnoName(-ret);
   const want = err === 0 ? 'success' : errnoName(err);
-  expect(got, `${what}`).toBe(want);
+  ensure(got === want, `${what}: expected ${want}, got ${got}`);
 }
 
 export class Client {
@@ -102,7 +111,7 @@ export class Client {
   mmap(bo: number, sizeBytes: number): number {
     const offset = this.io(U.DRM_IOCTL_PANTHOR_BO_MMAP_OFFSET, { handle: bo }).offset;
     const addr = this.stack.kmd.mmap(this.proc.pid, this.fd, offset, sizeBytes);
-    expect(addr).toBeGreaterThan(0);
+    ensure(addr > 0, `mmap of BO ${bo} failed: ${addr}`);
     return addr;
   }
 
@@ -152,12 +161,12 @@ export class Client {
   }
 
   write(addr: number, bytes: Uint8Array): void {
-    expect(this.mem.write(addr, bytes)).toBe(true);
+    ensure(this.mem.write(addr, bytes), `write to unmapped user address 0x${addr.toString(16)}`);
   }
 
   read(addr: number, length: number): Uint8Array {
     const b = this.mem.read(addr, length);
-    expect(b).toBeDefined();
+    ensure(b !== undefined, `read from unmapped user address 0x${addr.toString(16)}`);
     return b!;
   }
 }

@@ -6,8 +6,7 @@ import { encodeCs } from '../../engine/hw/cs-isa';
 import { encodeDispatchDesc, encodeDrawDesc, type DrawDesc } from '../../engine/hw/job-descriptors';
 import { assembleShader } from '../../engine/hw/shader-isa';
 import * as U from '../../engine/kmd/uapi';
-import { expect } from 'vitest';
-import type { Client } from './client';
+import { ensure, type Client } from './client';
 
 const PAGE = 4096;
 export const N = 1024; // 32-bit elements
@@ -135,7 +134,51 @@ export function drawSquare(c: Client, options: { blend: DrawDesc['blendMode'] } 
   const done = c.syncobjCreate();
   c.submit(group, 0, VA.stream, cs.length, { signal: [done] });
   c.wait([done], { timeoutNs: 100e6 });
-  expect(c.groupState(group).state).toBe(0);
+  ensure(c.groupState(group).state === 0, 'draw group faulted');
   return c.read(color.cpu, W * H * 4);
 }
 
+
+const gradientVertexShader = assembleShader(`
+  ATTR r0, 0, x
+  ATTR r1, 0, y
+  MOVF r2, 0.5
+  MOVF r3, 1.0
+  OUTPOS r0
+  OUTV 0, x, r0
+  OUTV 0, y, r1
+  END
+`);
+
+const gradientFragmentShader = assembleShader(`
+  INV r0, 0, x
+  INV r1, 0, y
+  MOVF r2, 0.5
+  MOVF r3, 1.0
+  OUTC r0
+  END
+`);
+
+/**
+ * A full-target quad with an interpolated colour and depth test + write, laid out in
+ * a flat port: code at 0, vertices at 0x1000, colour at 0x10000, depth after it.
+ */
+export function drawDescFor(port: { bytes: Uint8Array }, width: number, height: number): DrawDesc {
+  port.bytes.set(gradientVertexShader, 0);
+  port.bytes.set(gradientFragmentShader, 0x400);
+  const quad = new Float32Array([-1, -1, 1, -1, 1, 1, -1, -1, 1, 1, -1, 1]);
+  port.bytes.set(new Uint8Array(quad.buffer), 0x1000);
+  const colorVa = 0x10000;
+  const depthVa = colorVa + width * height * 4;
+  new Float32Array(port.bytes.buffer, depthVa, width * height).fill(1);
+  return {
+    vertexCount: 6, instanceCount: 1, firstVertex: 0, firstInstance: 0, indexType: 'none', indexBufferVa: 0,
+    vertexShaderVa: 0, fragmentShaderVa: 0x400, pushConstantsVa: 0, pushConstantsSizeBytes: 0,
+    varyingCount: 1, viewportX: 0, viewportY: 0, viewportWidth: width, viewportHeight: height, viewportMinDepth: 0, viewportMaxDepth: 1,
+    cullMode: 'none', frontFace: 'ccw', colorVa, colorWidth: width, colorHeight: height, colorRowPitchBytes: width * 4,
+    depthRowPitchBytes: width * 4, depthVa, depthTestEnable: true, depthWriteEnable: true, depthCompare: 'lequal',
+    colorWriteMask: 0xf, blendMode: 'none',
+    bindings: [{ va: 0x1000, strideBytes: 8, inputRate: 'vertex' }],
+    attributes: [{ binding: 0, offsetBytes: 0, format: 'f32x2' }],
+  };
+}
