@@ -99,7 +99,9 @@ export class Sim {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const tmp = heap[i]!;
+      heap[i] = heap[parent]!;
+      heap[parent] = tmp;
       i = parent;
     }
   }
@@ -118,7 +120,9 @@ export class Sim {
         if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
         if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
         if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        const tmp = heap[i]!;
+        heap[i] = heap[m]!;
+        heap[m] = tmp;
         i = m;
       }
     }

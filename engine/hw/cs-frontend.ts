@@ -16,6 +16,7 @@
 import type { Sim } from '../base/sim';
 import type { CostModel } from './cost-model';
 import { CS_CALL_DEPTH, CS_REG_COUNT, csIsa, SYNC_CONDITIONS } from './cs-isa';
+import type { Decoded } from './isa';
 import {
   CS_DOORBELL,
   CS_SLOT_BASE,
@@ -106,6 +107,8 @@ export interface SlotSnapshot extends Omit<Slot, 'regs' | 'stack' | 'frame'> {
 export class CsFrontend {
   private slots: Slot[] = [];
   private irqMask = 0;
+  private readonly word = new Uint32Array(2);
+  private readonly decodeCache = new Map<number, Map<number, Decoded | null>>();
 
   constructor(
     readonly slotCount: number,
@@ -322,11 +325,11 @@ export class CsFrontend {
       }
       va = s.ringBase + (s.extract % s.ringSize);
     }
-    const word = mem.fetchBytes(va, 8);
-    const lo = word[0]! | (word[1]! << 8) | (word[2]! << 16) | (word[3]! << 24);
-    const hi = word[4]! | (word[5]! << 8) | (word[6]! << 16) | (word[7]! << 24);
-    const decoded = csIsa.decode(lo >>> 0, hi >>> 0);
-    if (!decoded) raise('INSTR_INVALID', va, 'execute', s.as, `invalid CS instruction ${csIsa.disassemble(lo >>> 0, hi >>> 0)}`);
+    mem.fetchWord(va, this.word);
+    const lo = this.word[0]!;
+    const hi = this.word[1]!;
+    const decoded = this.decode(lo, hi);
+    if (!decoded) raise('INSTR_INVALID', va, 'execute', s.as, `invalid CS instruction ${csIsa.disassemble(lo, hi)}`);
     const f = decoded.fields;
     const advance = this.execute(s, mem, decoded.op.name, f, va);
     if (!advance) return; // blocked: re-execute this instruction when woken
@@ -335,6 +338,22 @@ export class CsFrontend {
     if (advance === 'jumped') return;
     if (s.frame) s.frame.pc += 8;
     else s.extract += 8;
+  }
+
+  /** Decoding is pure, so words are memoised (bounded; cleared when full). */
+  private decode(lo: number, hi: number): Decoded | undefined {
+    let byLo = this.decodeCache.get(hi);
+    if (!byLo) {
+      if (this.decodeCache.size > 4096) this.decodeCache.clear();
+      byLo = new Map();
+      this.decodeCache.set(hi, byLo);
+    }
+    let d = byLo.get(lo);
+    if (d === undefined) {
+      d = csIsa.decode(lo, hi) ?? null;
+      if (byLo.size < 4096) byLo.set(lo, d);
+    }
+    return d ?? undefined;
   }
 
   private becomeIdle(s: Slot): void {
@@ -350,24 +369,12 @@ export class CsFrontend {
   /** Returns false when the slot blocked, 'jumped' when pc was set, true to advance. */
   private execute(s: Slot, mem: JobMemory, op: string, f: Readonly<Record<string, number>>, va: number): boolean | 'jumped' {
     const regs = s.regs;
-    const reg64 = (n: number): number => regs[n]! + regs[n + 1]! * TWO32;
-    const set64 = (n: number, v: number): void => {
-      // Wrap modulo 2^64 without adding 2^64 to small values (that would round them away).
-      let wrapped = v % TWO64;
-      if (wrapped < 0) wrapped += TWO64;
-      regs[n] = wrapped % TWO32;
-      regs[n + 1] = Math.floor(wrapped / TWO32);
-    };
-    const pair = (name: string): number => {
-      const n = f[name]!;
-      if (n % 2 !== 0 || n + 1 >= CS_REG_COUNT) raise('INSTR_INVALID', va, 'execute', s.as, `${op}: d${n} is not an even register pair`);
-      return n;
-    };
+    // Register helpers are methods, not closures: closures allocated per instruction dominated the profile.
     switch (op) {
       case 'NOP':
         return true;
       case 'MOV48':
-        set64(pair('d'), f.imm!);
+        this.set64(regs, this.pair(s, f, 'd', op, va), f.imm!);
         return true;
       case 'MOV32':
         regs[f.r!] = f.imm!;
@@ -376,13 +383,13 @@ export class CsFrontend {
         regs[f.r!] = regs[f.s!]!;
         return true;
       case 'MOVE64':
-        set64(pair('d'), reg64(pair('s')));
+        this.set64(regs, this.pair(s, f, 'd', op, va), this.reg64(regs, this.pair(s, f, 's', op, va)));
         return true;
       case 'ADD32':
         regs[f.r!] = (regs[f.s!]! + f.imm!) >>> 0;
         return true;
       case 'ADD64':
-        set64(pair('d'), reg64(pair('s')) + f.imm!);
+        this.set64(regs, this.pair(s, f, 'd', op, va), this.reg64(regs, this.pair(s, f, 's', op, va)) + f.imm!);
         return true;
       case 'ALU32': {
         const a = regs[f.a!]!;
@@ -392,7 +399,7 @@ export class CsFrontend {
         return true;
       }
       case 'LOAD': {
-        const base = reg64(pair('a')) + f.offset!;
+        const base = this.reg64(regs, this.pair(s, f, 'a', op, va)) + f.offset!;
         for (let i = 0; i <= f.count!; i++) {
           if (f.r! + i >= CS_REG_COUNT) raise('INSTR_INVALID', va, 'execute', s.as, 'LOAD past r63');
           regs[f.r! + i] = mem.load32(base + 4 * i);
@@ -400,7 +407,7 @@ export class CsFrontend {
         return true;
       }
       case 'STORE': {
-        const base = reg64(pair('a')) + f.offset!;
+        const base = this.reg64(regs, this.pair(s, f, 'a', op, va)) + f.offset!;
         for (let i = 0; i <= f.count!; i++) {
           if (f.r! + i >= CS_REG_COUNT) raise('INSTR_INVALID', va, 'execute', s.as, 'STORE past r63');
           mem.store32(base + 4 * i, regs[f.r! + i]!);
@@ -408,8 +415,8 @@ export class CsFrontend {
         return true;
       }
       case 'WAIT': {
-        const addr = reg64(pair('a'));
-        const value = reg64(pair('v'));
+        const addr = this.reg64(regs, this.pair(s, f, 'a', op, va));
+        const value = this.reg64(regs, this.pair(s, f, 'v', op, va));
         const current = this.loadSync(mem, addr);
         if (syncCondition(SYNC_CONDITIONS[f.cond!]!, current, value)) return true;
         s.state = SLOT_STATE.WAITING;
@@ -418,8 +425,8 @@ export class CsFrontend {
       case 'SYNC_SET':
       case 'SYNC_ADD': {
         if (!this.drained(s)) return false;
-        const addr = reg64(pair('a'));
-        const value = reg64(pair('v'));
+        const addr = this.reg64(regs, this.pair(s, f, 'a', op, va));
+        const value = this.reg64(regs, this.pair(s, f, 'v', op, va));
         const next = op === 'SYNC_SET' ? value : (this.loadSync(mem, addr) + value) % TWO64;
         this.storeSync(mem, addr, next);
         if (f.irq) {
@@ -431,7 +438,7 @@ export class CsFrontend {
       }
       case 'TIMESTAMP': {
         if (!this.drained(s)) return false;
-        this.storeSync(mem, reg64(pair('a')), s.timeNs);
+        this.storeSync(mem, this.reg64(regs, this.pair(s, f, 'a', op, va)), s.timeNs);
         return true;
       }
       case 'FLUSH': {
@@ -443,32 +450,32 @@ export class CsFrontend {
       case 'BARRIER':
         return this.drained(s);
       case 'COPY': {
-        const dst = reg64(pair('dst'));
-        const src = reg64(pair('src'));
-        const size = reg64(pair('size'));
+        const dst = this.reg64(regs, this.pair(s, f, 'dst', op, va));
+        const src = this.reg64(regs, this.pair(s, f, 'src', op, va));
+        const size = this.reg64(regs, this.pair(s, f, 'size', op, va));
         this.issue(s, 'dma', 'COPY', (m) => this.hooks.runCopy(m, dst, src, size));
         return true;
       }
       case 'FILL': {
-        const dst = reg64(pair('dst'));
-        const size = reg64(pair('size'));
+        const dst = this.reg64(regs, this.pair(s, f, 'dst', op, va));
+        const size = this.reg64(regs, this.pair(s, f, 'size', op, va));
         const value = regs[f.value!]!;
         this.issue(s, 'dma', 'FILL', (m) => this.hooks.runFill(m, dst, size, value));
         return true;
       }
       case 'DISPATCH': {
-        const desc = reg64(pair('desc'));
+        const desc = this.reg64(regs, this.pair(s, f, 'desc', op, va));
         this.issue(s, 'compute', 'DISPATCH', (m) => this.hooks.runDispatch(m, desc));
         return true;
       }
       case 'DRAW': {
-        const desc = reg64(pair('desc'));
+        const desc = this.reg64(regs, this.pair(s, f, 'desc', op, va));
         this.issue(s, 'fragment', 'DRAW', (m) => this.hooks.runDraw(m, desc));
         return true;
       }
       case 'CALL':
       case 'JUMP': {
-        const target = reg64(pair('a'));
+        const target = this.reg64(regs, this.pair(s, f, 'a', op, va));
         const size = regs[f.size!]!;
         if (target % 8 !== 0 || size % 8 !== 0) raise('INSTR_INVALID', va, 'execute', s.as, `${op} to unaligned stream 0x${target.toString(16)}+${size}`);
         if (op === 'CALL') {
@@ -511,6 +518,25 @@ export class CsFrontend {
       default:
         return raise('INSTR_INVALID', va, 'execute', s.as, `unimplemented CS op ${op}`);
     }
+  }
+
+  private reg64(regs: Uint32Array, n: number): number {
+    return regs[n]! + regs[n + 1]! * TWO32;
+  }
+
+  private set64(regs: Uint32Array, n: number, v: number): void {
+    // Wrap modulo 2^64 without adding 2^64 to small values (that would round them away).
+    let wrapped = v % TWO64;
+    if (wrapped < 0) wrapped += TWO64;
+    regs[n] = wrapped % TWO32;
+    regs[n + 1] = Math.floor(wrapped / TWO32);
+  }
+
+  /** Index of a 64-bit register-pair operand; odd or out-of-range pairs are invalid operands. */
+  private pair(s: Slot, f: Readonly<Record<string, number>>, name: string, op: string, va: number): number {
+    const n = f[name]!;
+    if (n % 2 !== 0 || n + 1 >= CS_REG_COUNT) raise('INSTR_INVALID', va, 'execute', s.as, `${op}: d${n} is not an even register pair`);
+    return n;
   }
 
   /** A frame marked "return to the ring" means: no frame, continue at EXTRACT. */

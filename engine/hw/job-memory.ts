@@ -112,6 +112,26 @@ export class JobMemory implements GpuMemoryPort {
     j.mask[off + 3] = 1;
   }
 
+  // One-entry cache for instruction fetch (execute permission checked once per page).
+  private fetchVpn = -1;
+  private fetchWords: Int32Array = new Int32Array(0);
+
+  /** Fetch one 64-bit instruction word (8-byte aligned) with execute permission; writes [lo, hi] into `out`. */
+  fetchWord(va: number, out: Uint32Array): void {
+    if (va % 8 !== 0) raise('ALIGNMENT', va, 'execute', this.as, 'unaligned instruction fetch');
+    const vpn = Math.floor(va / PAGE_SIZE);
+    if (vpn !== this.fetchVpn) {
+      const ppn = this.pageFor(va, 'execute');
+      const j = this.journal.get(ppn);
+      const page = j ? j.bytes : this.memory.page(ppn);
+      this.fetchWords = new Int32Array(page.buffer, page.byteOffset, PAGE_SIZE >>> 2);
+      this.fetchVpn = vpn;
+    }
+    const i = (va % PAGE_SIZE) >>> 2;
+    out[0] = this.fetchWords[i]!;
+    out[1] = this.fetchWords[i + 1]!;
+  }
+
   readBytes(va: number, length: number): Uint8Array {
     return this.copyOut(va, length, 'read');
   }
