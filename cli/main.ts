@@ -1,0 +1,21 @@
+/**
+ * `tracefold`: the command-line entry. Each command lives in its own module and
+ * registers itself here; every command has --help (commander generates it).
+ */
+import { Command } from 'commander';
+import { registerDemo } from './demo';
+import { registerDisasm } from './disasm';
+import { registerIoctls } from './ioctls';
+
+const program = new Command();
+program
+  .name('tracefold')
+  .description('Trace-and-replay debugger for GPU driver stacks')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerDemo(program);
+registerDisasm(program);
+registerIoctls(program);
+
+await program.parseAsync(process.argv);
