@@ -15,10 +15,11 @@ import { JOB_IRQ_MASK } from '../hw/csf-regs';
 import { MMU_IRQ_CLEAR, MMU_IRQ_MASK, MMU_IRQ_STATUS } from '../hw/mmu-regs';
 import type { TraceSink } from '../trace/sink';
 import { nullSink } from '../trace/sink';
-import { dispatchIoctl } from './drv';
+import { dispatchIoctl, type IoctlResult } from './drv';
+import { ioctlName } from './uapi';
 import { DrmFile, Process } from './file';
 import { GemManager } from './gem';
-import { VmManager } from './mmu';
+import { VmManager, type Vm } from './mmu';
 import { PageAllocator, PAGE_SIZE } from './page-alloc';
 import { Scheduler, type SchedConfig } from './sched';
 
@@ -120,7 +121,8 @@ export class PanthorDevice {
     return 0;
   }
 
-  destroyVm(vm: import('./mmu').Vm): void {
+  /** VM_DESTROY / close(): the VM goes when its last user (group, pending bind) does. */
+  destroyVm(vm: Vm): void {
     vm.destroyed = true;
     if (vm.users === 0) this.vms.release(vm);
   }
@@ -130,14 +132,10 @@ export class PanthorDevice {
    * kernel, during which the GPU keeps running.
    */
   ioctl(pid: number, fd: number, request: number, argp: number): number {
-    const p = this.processes.get(pid);
-    const obj = p?.fds.get(fd);
+    const obj = this.processes.get(pid)?.fds.get(fd);
     const startNs = this.bus.nowNs;
     this.bus.runUntil(() => false, startNs + this.config.ioctlNs / 2);
-    const result = !p ? { errno: Errno.EBADF, argIn: new Uint8Array(0), argOut: new Uint8Array(0), copies: [], name: 'unknown' }
-      : !obj ? { errno: Errno.EBADF, argIn: new Uint8Array(0), argOut: new Uint8Array(0), copies: [], name: 'unknown' }
-      : obj.kind !== 'drm' ? { errno: Errno.ENOTTY, argIn: new Uint8Array(0), argOut: new Uint8Array(0), copies: [], name: 'unknown' }
-      : dispatchIoctl(this, obj.file, request, argp);
+    const result = obj?.kind === 'drm' ? dispatchIoctl(this, obj.file, request, argp) : failedIoctl(obj ? Errno.ENOTTY : Errno.EBADF, request);
     const endNs = Math.max(this.bus.nowNs, startNs + this.config.ioctlNs);
     this.bus.runUntil(() => false, endNs);
     this.sink.emit({
@@ -183,6 +181,12 @@ export class PanthorDevice {
   idle(): boolean {
     return this.sched.idle() && !this.sched.isResetting;
   }
+}
+
+/** An ioctl that never reached a handler (bad fd, or an fd that is not a DRM file). */
+function failedIoctl(errno: number, request: number): IoctlResult {
+  const empty = new Uint8Array(0);
+  return { errno, name: ioctlName(request) ?? `0x${(request >>> 0).toString(16)}`, argIn: empty, argOut: empty, copies: [] };
 }
 
 function popcount(v: number): number {

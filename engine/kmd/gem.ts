@@ -18,7 +18,7 @@ export class Bo {
     readonly sizeBytes: number,
     readonly ppns: readonly number[],
     readonly flags: number,
-    /** VM id this BO is private to (0 = shareable). Only meaningful within `ownerFile`. */
+    /** Global id of the VM this BO is private to (0 = shareable, may be exported). */
     readonly exclusiveVm: number,
     readonly label: string,
   ) {}

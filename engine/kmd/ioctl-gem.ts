@@ -40,15 +40,14 @@ const gemClose = typed(drm_gem_close, (ctx, a) => {
   return 0;
 });
 
-const primeHandleToFd = (ctx: Parameters<IoctlHandler>[0], arg: Uint8Array): number =>
-  typed(drm_prime_handle, (c, a) => {
-    if (a.flags & ~(DRM_CLOEXEC | DRM_RDWR)) return Errno.EINVAL;
-    const bo = c.file.bos.get(a.handle);
-    if (!bo) return Errno.ENOENT;
-    if (bo.exclusiveVm) return Errno.EINVAL; // VM-private BOs cannot be shared
-    const fd = c.file.process.installFd({ kind: 'dmabuf', bo: c.dev.gem.get(bo) });
-    return { out: { fd } };
-  })(ctx, arg);
+const primeHandleToFd = typed(drm_prime_handle, (ctx, a) => {
+  if (a.flags & ~(DRM_CLOEXEC | DRM_RDWR)) return Errno.EINVAL;
+  const bo = ctx.file.bos.get(a.handle);
+  if (!bo) return Errno.ENOENT;
+  if (bo.exclusiveVm) return Errno.EINVAL; // VM-private BOs cannot be shared
+  const fd = ctx.file.process.installFd({ kind: 'dmabuf', bo: ctx.dev.gem.get(bo) });
+  return { out: { fd } };
+});
 
 const primeFdToHandle = typed(drm_prime_handle, (ctx, a) => {
   const obj = ctx.file.process.fds.get(a.fd);

@@ -29,8 +29,8 @@ export class PageAllocator {
     if (count > this.available()) return undefined;
     const out: number[] = [];
     const zero = new Uint8Array(PAGE_SIZE);
+    this.free.sort((a, b) => b - a); // pop() then yields the lowest free page
     for (let i = 0; i < count; i++) {
-      this.free.sort((a, b) => b - a);
       const ppn = this.free.length ? this.free.pop()! : this.next++;
       this.bus.dramWrite(ppn * PAGE_SIZE, zero);
       out.push(ppn);

@@ -195,6 +195,8 @@ export class Scheduler {
       this.gem.put(q.syncBo);
     }
     group.vm.users--;
+    // VM_DESTROY only drops the handle; the last user frees the VM.
+    if (group.vm.destroyed && group.vm.users === 0) this.vms.release(group.vm);
     this.groups.splice(this.groups.indexOf(group), 1);
     this.tick();
   }
