@@ -8,13 +8,12 @@
 import type { Command } from 'commander';
 import { equalBytes } from '../engine/base/bytes';
 import { errnoName } from '../engine/base/errno';
-import { encodeCs } from '../engine/hw/cs-isa';
 import * as U from '../engine/kmd/uapi';
 import { createStack } from '../engine/stack';
 import { eventKinds, eventText, type EventKind } from '../engine/trace/events';
 import { MemorySink } from '../engine/trace/sink';
 import { Client } from '../tests/support/client';
-import { drawSquare, setUpCopyCompute, W } from '../tests/support/scenarios';
+import { drawSquare, faultingStream, hangingStream, setUpCopyCompute, submitStream, W } from '../tests/support/scenarios';
 
 interface DemoOptions {
   seed: string;
@@ -72,14 +71,9 @@ function runDemo(seed: number, trace: boolean): number {
   step('GPU fault', () => {
     const c = new Client(stack);
     const vm = c.vmCreate();
-    const stream = c.buffer(vm, 0x90_0000, 4096);
-    const cs = encodeCs([['MOV48', { d: 0, imm: 0xdead_0000 }], ['STORE', { r: 2, a: 0, count: 0, offset: 0 }]]);
-    c.write(stream.cpu, cs);
-    const group = c.groupCreate(vm);
-    const done = c.syncobjCreate();
-    c.submit(group, 0, 0x90_0000, cs.length, { signal: [done] });
-    c.wait([done], { timeoutNs: 100e6 });
-    const state = c.groupState(group).state;
+    const job = submitStream(c, vm, 0x90_0000, faultingStream);
+    c.wait([job.done], { timeoutNs: 100e6 });
+    const state = c.groupState(job.group).state;
     const vmState = c.vmState(vm);
     if (state !== U.DRM_PANTHOR_GROUP_STATE_FATAL_FAULT || vmState !== U.DRM_PANTHOR_VM_STATE_UNUSABLE) throw new Error(`group state ${state}, VM state ${vmState}`);
     return 'store to unmapped 0xdead0000 → group FATAL_FAULT, VM unusable';
@@ -89,16 +83,11 @@ function runDemo(seed: number, trace: boolean): number {
     const c = new Client(stack);
     const vm = c.vmCreate();
     c.buffer(vm, 0xb0_0000, 4096);
-    const stream = c.buffer(vm, 0x90_0000, 4096);
-    const cs = encodeCs([['MOV48', { d: 0, imm: 0xb0_0000 }], ['MOV48', { d: 2, imm: 0 }], ['WAIT', { a: 0, v: 2, cond: 1 }]]);
-    c.write(stream.cpu, cs);
-    const group = c.groupCreate(vm);
-    const done = c.syncobjCreate();
-    c.submit(group, 0, 0x90_0000, cs.length, { signal: [done] });
-    c.wait([done], { timeoutNs: 100e6 });
-    const state = c.groupState(group).state;
+    const job = submitStream(c, vm, 0x90_0000, hangingStream(0xb0_0000));
+    c.wait([job.done], { timeoutNs: 100e6 });
+    const state = c.groupState(job.group).state;
     if (state !== U.DRM_PANTHOR_GROUP_STATE_TIMEDOUT) throw new Error(`group state ${state}`);
-    return `WAIT on a sync object nobody signals → job timeout after 2 ms → GPU reset, group TIMEDOUT`;
+    return 'WAIT on a sync object nobody signals → job timeout after 2 ms → GPU reset, group TIMEDOUT';
   });
 
   if (trace) for (const e of sink.events) console.log(`${String(e.tsNs).padStart(12)}  ${eventText(e)}`);

@@ -13,19 +13,9 @@ import * as U from '../../engine/kmd/uapi';
 import { createStack } from '../../engine/stack';
 import { MemorySink } from '../../engine/trace/sink';
 import { Client } from '../support/client';
-import { setUpCopyCompute } from '../support/scenarios';
+import { faultingStream, hangingStream, setUpCopyCompute, submitStream } from '../support/scenarios';
 
 const { DRM_PANTHOR_GROUP_STATE_FATAL_FAULT: FATAL, DRM_PANTHOR_GROUP_STATE_TIMEDOUT: TIMEDOUT, DRM_PANTHOR_GROUP_STATE_INNOCENT: INNOCENT } = U;
-
-function submitStream(c: Client, vm: number, va: number, ops: Parameters<typeof encodeCs>[0]): { group: number; done: number } {
-  const stream = c.buffer(vm, va, 4096);
-  const cs = encodeCs(ops);
-  c.write(stream.cpu, cs);
-  const group = c.groupCreate(vm);
-  const done = c.syncobjCreate();
-  c.submit(group, 0, va, cs.length, { signal: [done] });
-  return { group, done };
-}
 
 describe('GPU faults', () => {
   it('an unmapped access faults: group FATAL_FAULT, VM unusable, another group still completes', () => {
@@ -35,11 +25,7 @@ describe('GPU faults', () => {
     const good = new Client(stack);
 
     const badVm = bad.vmCreate();
-    const faulting = submitStream(bad, badVm, 0x90_0000, [
-      ['MOV48', { d: 0, imm: 0xdead_0000 }], // nothing is mapped there
-      ['MOV32', { r: 2, imm: 42 }],
-      ['STORE', { r: 2, a: 0, count: 0, offset: 0 }],
-    ]);
+    const faulting = submitStream(bad, badVm, 0x90_0000, faultingStream); // stores to unmapped 0xdead0000
     const s = setUpCopyCompute(good);
     const goodGroup = good.groupCreate(s.vm);
     const goodDone = good.syncobjCreate();
@@ -109,11 +95,7 @@ describe('job timeouts and GPU reset', () => {
     // Guilty: WAIT until a sync object nobody touches becomes > 0.
     const hungVm = hung.vmCreate();
     hung.buffer(hungVm, 0xb0_0000, 4096);
-    const guilty = submitStream(hung, hungVm, 0x90_0000, [
-      ['MOV48', { d: 0, imm: 0xb0_0000 }],
-      ['MOV48', { d: 2, imm: 0 }],
-      ['WAIT', { a: 0, v: 2, cond: 1 /* GT */ }],
-    ]);
+    const guilty = submitStream(hung, hungVm, 0x90_0000, hangingStream(0xb0_0000));
     hung.wait([guilty.done], { timeoutNs: timeoutNs / 2, err: Errno.ETIME });
 
     // Innocent: a long compute job that is on the GPU when the reset comes.

@@ -182,3 +182,26 @@ export function drawDescFor(port: { bytes: Uint8Array }, width: number, height: 
     attributes: [{ binding: 0, offsetBytes: 0, format: 'f32x2' }],
   };
 }
+
+/** Write a command stream at `va` in `vm`, submit it on a new group with a done syncobj. */
+export function submitStream(c: Client, vm: number, va: number, ops: Parameters<typeof encodeCs>[0]): { group: number; done: number } {
+  const stream = c.buffer(vm, va, 4096);
+  const cs = encodeCs(ops);
+  c.write(stream.cpu, cs);
+  const group = c.groupCreate(vm);
+  const done = c.syncobjCreate();
+  c.submit(group, 0, va, cs.length, { signal: [done] });
+  return { group, done };
+}
+
+/** A stream that stores to an unmapped address: an MMU TRANSLATION fault. */
+export const faultingStream: Parameters<typeof encodeCs>[0] = [
+  ['MOV48', { d: 0, imm: 0xdead_0000 }],
+  ['MOV32', { r: 2, imm: 42 }],
+  ['STORE', { r: 2, a: 0, count: 0, offset: 0 }],
+];
+
+/** A stream that WAITs for the 64-bit sync object at `syncVa` to exceed 0 — forever, unless someone signals it. */
+export function hangingStream(syncVa: number): Parameters<typeof encodeCs>[0] {
+  return [['MOV48', { d: 0, imm: syncVa }], ['MOV48', { d: 2, imm: 0 }], ['WAIT', { a: 0, v: 2, cond: 1 /* GT */ }]];
+}
