@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Errno } from '../../engine/base/errno';
-import { encodeCs } from '../../engine/hw/cs-isa';
 import { encodeDispatchDesc } from '../../engine/hw/job-descriptors';
 import { assembleShader } from '../../engine/hw/shader-isa';
 import * as U from '../../engine/kmd/uapi';
