@@ -1,11 +1,14 @@
 /**
  * The ioctl table and its one dispatch path. Every ioctl goes through the same
  * steps, as in drm_ioctl() + panthor's handlers:
- *   1. find the request in the uAPI table (unknown → EINVAL, as the DRM core does);
- *   2. copy the argument struct in (EFAULT on a bad pointer);
+ *   1. find the ioctl by its nr (unknown → EINVAL, as the DRM core does); the size in
+ *      the request is the struct size userspace was built with;
+ *   2. copy that many bytes in (EFAULT on a bad pointer); a shorter argument is
+ *      zero-extended to the kernel struct, the tail of a longer one is ignored
+ *      (uapi.ts rule 3);
  *   3. the handler rejects non-zero pads and unknown flags, looks up handles, calls
  *      the block, and fills the output fields;
- *   4. copy the struct back out (always, like drm_ioctl; a failed copy is EFAULT).
+ *   4. copy the user's size back out (always, like drm_ioctl; a failed copy is EFAULT).
  * Handlers return an errno (0 = success) and never throw for bad input.
  */
 import { Errno } from '../base/errno';
@@ -18,7 +21,7 @@ import { queryHandlers } from './ioctl-query';
 import { syncobjHandlers } from './ioctl-syncobj';
 import { vmHandlers } from './ioctl-vm';
 import type { AnyIoctl } from './uapi';
-import { ioctlByRequest } from './uapi';
+import { decodeRequest, ioctlByNr } from './uapi';
 import type { IoctlContext, IoctlHandler } from './ioctl-context';
 import { UserCopier } from './user-copy';
 
@@ -43,25 +46,29 @@ export function implementedIoctls(): string[] {
 }
 
 export function dispatchIoctl(dev: PanthorDevice, file: DrmFile, request: number, argp: number): IoctlResult {
-  const def: AnyIoctl | undefined = ioctlByRequest(request);
+  const def: AnyIoctl | undefined = ioctlByNr(request);
   const copier = new UserCopier(file.process.memory);
   const empty = new Uint8Array(0);
   const handler = def && handlers[def.shortName];
   if (!def || !handler) {
     return { errno: Errno.EINVAL, name: def?.name ?? `0x${(request >>> 0).toString(16)}`, argIn: empty, argOut: empty, copies: [] };
   }
+  // As drm_ioctl(): copy the user's size in and out (only in directions both the
+  // request and the ioctl have); the handler sees the kernel struct, zero-extended.
+  const user = decodeRequest(request);
   const size = def.arg.sizeBytes;
-  const copyIn = def.dir === 'w' || def.dir === 'rw';
-  const copyOut = def.dir === 'r' || def.dir === 'rw';
-  let arg: Uint8Array = new Uint8Array(size);
-  if (copyIn) {
-    const bytes = file.process.memory.read(argp, size);
+  const copyIn = (user.dir === 'w' || user.dir === 'rw') && (def.dir === 'w' || def.dir === 'rw');
+  const copyOut = (user.dir === 'r' || user.dir === 'rw') && (def.dir === 'r' || def.dir === 'rw');
+  const kdata = new Uint8Array(Math.max(size, user.sizeBytes));
+  if (copyIn && user.sizeBytes > 0) {
+    const bytes = file.process.memory.read(argp, user.sizeBytes);
     if (!bytes) return { errno: Errno.EFAULT, name: def.name, argIn: empty, argOut: empty, copies: [] };
-    arg = bytes;
+    kdata.set(bytes);
   }
-  const argIn = arg.slice();
+  const argIn = kdata.slice(0, user.sizeBytes);
   const ctx: IoctlContext = { dev, file, copier };
-  let errno = handler(ctx, arg);
-  if (copyOut && !file.process.memory.write(argp, arg)) errno = Errno.EFAULT;
-  return { errno, name: def.name, argIn, argOut: copyOut ? arg.slice() : empty, copies: copier.copies };
+  let errno = handler(ctx, kdata.subarray(0, size));
+  const out = kdata.subarray(0, user.sizeBytes);
+  if (copyOut && out.length > 0 && !file.process.memory.write(argp, out)) errno = Errno.EFAULT;
+  return { errno, name: def.name, argIn, argOut: copyOut ? out.slice() : empty, copies: copier.copies };
 }

@@ -24,11 +24,12 @@ export const MAX_OBJ_ARRAY_COUNT = 4096;
 
 /**
  * Wrap a typed handler: decodes the struct, rejects non-zero pads with EINVAL, and
- * writes back whatever output fields the handler returns.
+ * writes back whatever output fields the handler returns — with an errno too when a
+ * failure still reports something (VM_BIND's ops.count).
  */
 export function typed<F extends readonly FieldSpec[]>(
   struct: StructDef<F>,
-  fn: (ctx: IoctlContext, args: StructValue<F>) => number | { readonly out: StructInput<F> },
+  fn: (ctx: IoctlContext, args: StructValue<F>) => number | { readonly out: StructInput<F>; readonly errno?: number },
 ): IoctlHandler {
   return (ctx, arg) => {
     if (!struct.padIsZero(arg)) return Errno.EINVAL;
@@ -36,7 +37,7 @@ export function typed<F extends readonly FieldSpec[]>(
     const result = fn(ctx, args);
     if (typeof result === 'number') return result;
     arg.set(struct.encode({ ...(args as unknown as StructInput<F>), ...result.out }));
-    return 0;
+    return result.errno ?? 0;
   };
 }
 

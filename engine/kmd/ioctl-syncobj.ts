@@ -85,7 +85,7 @@ const destroy = typed(drm_syncobj_destroy, (ctx, a) => (ctx.file.syncobjs.remove
 const handleToFd = typed(drm_syncobj_handle, (ctx, a) => {
   if (a.flags !== 0 || a.point !== 0) return Errno.EINVAL;
   const s = ctx.file.syncobjs.get(a.handle);
-  if (!s) return Errno.ENOENT;
+  if (!s) return Errno.EINVAL; // drm_syncobj_handle_to_fd: EINVAL, unlike the array ioctls' ENOENT
   return { out: { fd: ctx.file.process.installFd({ kind: 'syncobj', syncobj: s }) } };
 });
 
@@ -93,7 +93,8 @@ const fdToHandle = typed(drm_syncobj_handle, (ctx, a) => {
   if (a.flags !== 0 || a.point !== 0) return Errno.EINVAL;
   const obj = ctx.file.process.fds.get(a.fd);
   if (!obj || obj.kind !== 'syncobj') return Errno.EINVAL;
-  return { out: { handle: ctx.file.syncobjs.find(obj.syncobj) ?? ctx.file.syncobjs.add(obj.syncobj) } };
+  // Always a new handle (drm_syncobj_fd_to_handle), unlike PRIME: each one is destroyed on its own.
+  return { out: { handle: ctx.file.syncobjs.add(obj.syncobj) } };
 });
 
 interface WaitEntry {

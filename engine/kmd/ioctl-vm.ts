@@ -11,6 +11,7 @@
 import { Errno } from '../base/errno';
 import { DmaFence } from './fence';
 import { typed, readObjArray, type IoctlContext, type IoctlHandler } from './ioctl-context';
+import type { Bo } from './gem';
 import { DEFAULT_USER_VA_RANGE, VA_LIMIT, type Vm } from './mmu';
 import { PAGE_SIZE } from './page-alloc';
 import { attachSignals, resolveSyncOps, type ResolvedSyncs } from './sync-ops';
@@ -85,8 +86,8 @@ function checkOp(ctx: IoctlContext, vm: Vm, op: BindOp, async: boolean): number 
   return 0;
 }
 
-/** Apply one op now. */
-function applyOp(ctx: IoctlContext, vm: Vm, op: BindOp): number {
+/** Apply one op now (`held`: the BO a queued MAP took at submit). */
+function applyOp(ctx: IoctlContext, vm: Vm, op: BindOp, held?: Bo): number {
   const type = (op.flags >>> 0) & DRM_PANTHOR_VM_BIND_OP_TYPE_MASK;
   if (type === DRM_PANTHOR_VM_BIND_OP_TYPE_SYNC_ONLY) return 0;
   if (type === DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP) {
@@ -95,26 +96,36 @@ function applyOp(ctx: IoctlContext, vm: Vm, op: BindOp): number {
   }
   if (vm.unusable) return Errno.EINVAL;
   if (vm.overlaps(op.va, op.size)) return Errno.EEXIST;
-  const bo = ctx.file.bos.get(op.bo_handle);
+  const bo = held ?? ctx.file.bos.get(op.bo_handle);
   if (!bo) return Errno.EINVAL;
   return ctx.dev.vms.map(vm, op.va, bo, op.bo_offset, op.size, (op.flags >>> 0) & MAP_FLAGS);
 }
 
-/** Queue an async op: it runs once its waits signal; a failure makes the VM unusable. */
+/**
+ * Queue an async op: it runs once its waits signal and the VM's previous queued op
+ * has run (the bind queue is in order, like panthor's per-VM scheduler entity); a
+ * failure makes the VM unusable. A MAP holds its BO from now, as panthor's op
+ * context does, so closing the handle before the op runs changes nothing.
+ */
 function queueOp(ctx: IoctlContext, vm: Vm, op: BindOp, syncs: ResolvedSyncs): void {
   const fence = new DmaFence(`vm${vm.id}.bind`, ++ctx.dev.bindSeqno);
   attachSignals(syncs.signals, fence);
+  const waits = vm.lastBind && !vm.lastBind.isSignalled ? [...syncs.waits, vm.lastBind] : syncs.waits;
+  vm.lastBind = fence;
+  const isMap = ((op.flags >>> 0) & DRM_PANTHOR_VM_BIND_OP_TYPE_MASK) === DRM_PANTHOR_VM_BIND_OP_TYPE_MAP;
+  const held = isMap ? ctx.dev.gem.get(ctx.file.bos.get(op.bo_handle)!) : undefined; // checkOp found it
   vm.users++;
-  let left = syncs.waits.length;
+  let left = waits.length;
   const run = (): void => {
-    const err = vm.destroyed && vm.users === 1 ? Errno.ENOENT : applyOp(ctx, vm, op);
+    const err = vm.destroyed && vm.users === 1 ? Errno.ENOENT : applyOp(ctx, vm, op, held);
+    if (held) ctx.dev.gem.put(held);
     if (err) vm.unusable = true;
     vm.users--;
     if (vm.destroyed && vm.users === 0) ctx.dev.vms.release(vm);
     fence.signal(ctx.dev.bus.nowNs, ctx.dev.sink, err);
   };
   if (left === 0) return run();
-  for (const w of syncs.waits) w.onSignal(() => --left === 0 && run());
+  for (const w of waits) w.onSignal(() => --left === 0 && run());
 }
 
 const vmBind = typed(drm_panthor_vm_bind, (ctx, a) => {
@@ -125,21 +136,23 @@ const vmBind = typed(drm_panthor_vm_bind, (ctx, a) => {
   const ops = readObjArray(ctx, drm_panthor_vm_bind_op, a.ops);
   if (typeof ops === 'number') return ops;
   if (ops.length === 0) return Errno.EINVAL;
+  // A synchronous failure reports in ops.count how many ops were applied (as panthor).
+  const failed = (errno: number, applied: number) => (async ? errno : { out: { ops: { ...a.ops, count: applied } }, errno });
   const syncs: ResolvedSyncs[] = [];
   for (const op of ops) {
     const err = checkOp(ctx, vm, op, async);
-    if (err) return err;
+    if (err) return failed(err, 0);
     const s = resolveSyncOps(ctx, op.syncs);
-    if (typeof s === 'number') return s;
+    if (typeof s === 'number') return failed(s, 0);
     syncs.push(s);
   }
   if (async) {
     ops.forEach((op, i) => queueOp(ctx, vm, op, syncs[i]!));
     return 0;
   }
-  for (const op of ops) {
-    const err = applyOp(ctx, vm, op);
-    if (err) return err;
+  for (let i = 0; i < ops.length; i++) {
+    const err = applyOp(ctx, vm, ops[i]!);
+    if (err) return failed(err, i);
   }
   return 0;
 });

@@ -30,6 +30,7 @@ import {
   PTE_VALID,
   VA_BITS,
 } from '../hw/mmu-regs';
+import type { DmaFence } from './fence';
 import type { Bo, GemManager } from './gem';
 import { PAGE_SIZE, type PageAllocator } from './page-alloc';
 
@@ -58,6 +59,8 @@ export class Vm {
   lastUsedNs = 0;
   /** Groups (and in-flight binds) using this VM; it is not freed while > 0. */
   users = 0;
+  /** Fence of the last queued async VM_BIND op: the next one runs after it. */
+  lastBind: DmaFence | undefined;
   private kernelVaNext: number;
 
   constructor(
