@@ -135,7 +135,32 @@ export interface GroupStateEvent {
   readonly reason: string;
 }
 
+/** A CPU write to mapped GPU memory, as the UMD's tracking saw it (before the GPU can read it). */
+export interface MemWriteEvent {
+  readonly kind: 'mem.write';
+  readonly tsNs: number;
+  readonly pid: number;
+  /** GEM handle of the BO in the writing process's DRM file. */
+  readonly bo: number;
+  readonly offsetBytes: number;
+  readonly bytes: Uint8Array;
+}
+
+/** A presented frame (swapchain image handed to the frame sink). */
+export interface FramePresentEvent {
+  readonly kind: 'frame.present';
+  readonly tsNs: number;
+  readonly pid: number;
+  readonly frame: number;
+  readonly width: number;
+  readonly height: number;
+  /** RGBA8, row-major, width * 4 bytes per row. */
+  readonly rgba: Uint8Array;
+}
+
 export type TraceEvent =
+  | MemWriteEvent
+  | FramePresentEvent
   | IoctlEvent
   | MmioEvent
   | IrqEvent
@@ -162,6 +187,16 @@ export interface KindSpec<K extends EventKind> {
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
+  'mem.write': {
+    layer: 'api',
+    doc: 'A CPU write to mapped GPU memory (BO, offset, bytes), known before the GPU could read it.',
+    text: (e) => `mem.write bo=${e.bo} +${hex(e.offsetBytes)} len=${e.bytes.length}`,
+  },
+  'frame.present': {
+    layer: 'api',
+    doc: 'A swapchain image presented: frame number, size and RGBA8 pixels.',
+    text: (e) => `present frame=${e.frame} ${e.width}x${e.height}`,
+  },
   'kmd.ioctl': {
     layer: 'kmd',
     doc: 'An ioctl on a DRM file: request, argument bytes in and out, user copies, errno.',
