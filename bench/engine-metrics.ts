@@ -81,7 +81,8 @@ export const csInstructionsPerS: Metric = {
       ['MOV32', { r: 0, imm: iterations }],
       ['MOV32', { r: 1, imm: 1 }],
       ['MOV48', { d: 2, imm: 0x20_0000 }],
-      ['CALL', { a: 4, size: 6 }], // patched below: d4 = body address, r6 = body size
+      ['CALL', { a: 4, size: 6 }], // d4 = body address, r6 = body size (set by the prologue)
+      ['FLUSH', { mode: 0 }], // results CPU-visible before the fence (the kernel ring does not flush after)
     ]);
     const body = encodeCs([
       ['ALU32', { r: 0, a: 0, b: 1, op: 1 /* SUB */ }],

@@ -7,12 +7,14 @@
  * (dma-fences from wait syncobjs) have signalled and the ring has room, then the
  * kernel writes a small ring program —
  *
+ *     FLUSH CLEAN_INVALIDATE                                   (inputs fresh)
  *     MOV48 d56, stream_va; MOV32 r58, size; CALL d56, r58     (user stream)
- *     FLUSH CLEAN_INVALIDATE                                   (results CPU-visible)
  *     MOV48 d56, queue_sync_va; MOV48 d60, seqno; SYNC_SET d56, d60, irq=1
  *
  * — and the job's done-fence signals when the IRQ handler sees the queue's sync
- * object reach its seqno. Queues with work on their ring compete for slots by
+ * object reach its seqno. As in panthor, there is no flush after the call: a user
+ * stream whose results the CPU reads must end with its own FLUSH, and forgetting it
+ * shows as stale data after the fence signalled. Queues with work on their ring compete for slots by
  * (group priority, queue priority, age); a queue gives its slot back when it goes
  * idle. Rejected: time-sliced rotation of busy queues — it needs suspend/resume of
  * CS state and buys nothing for the workloads this stack traces; a queue blocked
@@ -267,13 +269,15 @@ export class Scheduler {
 
   private writeRing(queue: Queue, job: Job): void {
     const k = KERNEL_REGS_FIRST;
-    const ops: Array<[CsOpName, Record<string, number>?]> = [];
+    // As panthor's ring: flush before the call, so the stream and its inputs are read
+    // fresh; nothing after it — making results CPU-visible is the user stream's job.
+    const ops: Array<[CsOpName, Record<string, number>?]> = [['FLUSH', { mode: 2 /* CLEAN_INVALIDATE */ }]];
     if (job.streamSizeBytes > 0) {
       ops.push(['MOV48', { d: k, imm: job.streamVa }], ['MOV32', { r: k + 2, imm: job.streamSizeBytes }], ['CALL', { a: k, size: k + 2 }]);
     } else {
       ops.push(['NOP'], ['NOP'], ['NOP']);
     }
-    ops.push(['FLUSH', { mode: 2 }], ['MOV48', { d: k, imm: queue.syncVa }], ['MOV48', { d: k + 4, imm: job.seqno }], ['SYNC_SET', { a: k, v: k + 4, irq: 1 }]);
+    ops.push(['MOV48', { d: k, imm: queue.syncVa }], ['MOV48', { d: k + 4, imm: job.seqno }], ['SYNC_SET', { a: k, v: k + 4, irq: 1 }]);
     const code = encodeCs(ops);
     job.ringStart = queue.insert;
     for (let done = 0; done < code.length; done += 8) {

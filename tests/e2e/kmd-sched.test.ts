@@ -3,8 +3,8 @@
  * and dependencies between jobs through syncobjs (binary and timeline) — checked on
  * the trace (what started when) and on memory (what each job computed).
  */
+import { userStream } from '../support/streams';
 import { describe, expect, it } from 'vitest';
-import { encodeCs } from '../../engine/hw/cs-isa';
 import * as U from '../../engine/kmd/uapi';
 import { createStack } from '../../engine/stack';
 import type { TraceEvent } from '../../engine/trace/events';
@@ -14,7 +14,7 @@ import { Client } from '../support/client';
 /** A stream that copies 1 MiB (≈65 µs on the DMA engine, far longer than an ioctl) and then stores `value`. */
 function storeStream(c: Client, vm: number, base: number, value: number): { va: number; size: number; resultCpu: number } {
   const buf = c.buffer(vm, base, 0x21_0000);
-  const cs = encodeCs([
+  const cs = userStream([
     ['MOV48', { d: 0, imm: base + 0x11_0000 }],
     ['MOV48', { d: 2, imm: base + 0x1_0000 }],
     ['MOV48', { d: 4, imm: 0x10_0000 }],

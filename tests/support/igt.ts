@@ -12,6 +12,7 @@
  *   the CPU signals itself signals at once, and a long GPU job would finish while the
  *   test issues ioctls.) Hold a gate for microseconds, not for the 500 ms job timeout.
  */
+import { userStream } from './streams';
 import { Errno } from '../../engine/base/errno';
 import { encodeCs, SYNC_CONDITIONS } from '../../engine/hw/cs-isa';
 import type { IoctlDef } from '../../engine/kmd/uapi/ioc';
@@ -74,7 +75,7 @@ export class GpuProbe {
 
   /** Write `ops` as a fresh 64-byte-aligned stream; its VA and size. */
   place(ops: CsOps): { va: number; size: number } {
-    const cs = encodeCs(ops);
+    const cs = userStream(ops);
     const off = this.next;
     this.next = (off + Math.ceil(cs.length / 64) * 64) % GpuProbe.STREAM_BYTES;
     this.c.write(this.stream.cpu + off, cs);

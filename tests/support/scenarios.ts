@@ -2,6 +2,7 @@
  * Reusable scenarios for tests: small, fully specified GPU workloads built through
  * the IGT-style client, with the bytes they must produce.
  */
+import { userStream } from './streams';
 import { encodeCs } from '../../engine/hw/cs-isa';
 import { encodeDispatchDesc, encodeDrawDesc, type DrawDesc } from '../../engine/hw/job-descriptors';
 import { assembleShader } from '../../engine/hw/shader-isa';
@@ -52,7 +53,7 @@ export function setUpCopyCompute(c: Client) {
     shaderVa: 0x40_0000, pushConstantsVa: 0x50_0000 + 256, pushConstantsSizeBytes: 16,
     localSizeX: 64, localSizeY: 1, localSizeZ: 1, groupCountX: N / 64, groupCountY: 1, groupCountZ: 1,
   }));
-  const cs = encodeCs([
+  const cs = userStream([
     ['MOV48', { d: 0, imm: 0x20_0000 }],
     ['MOV48', { d: 2, imm: 0x10_0000 }],
     ['MOV48', { d: 4, imm: N * 4 }],
@@ -120,7 +121,7 @@ export function drawSquare(c: Client, options: { blend: DrawDesc['blendMode'] } 
     bindings: [{ va: VA.vbo, strideBytes: 8, inputRate: 'vertex' }],
     attributes: [{ binding: 0, offsetBytes: 0, format: 'f32x2' }],
   }));
-  const cs = encodeCs([
+  const cs = userStream([
     ['MOV48', { d: 0, imm: VA.color }],
     ['MOV48', { d: 2, imm: W * H * 4 }],
     ['MOV32', { r: 4, imm: 0 }],
@@ -186,7 +187,7 @@ export function drawDescFor(port: { bytes: Uint8Array }, width: number, height: 
 /** Write a command stream at `va` in `vm`, submit it on a new group with a done syncobj. */
 export function submitStream(c: Client, vm: number, va: number, ops: Parameters<typeof encodeCs>[0]): { group: number; done: number } {
   const stream = c.buffer(vm, va, 4096);
-  const cs = encodeCs(ops);
+  const cs = userStream(ops);
   c.write(stream.cpu, cs);
   const group = c.groupCreate(vm);
   const done = c.syncobjCreate();

@@ -4,6 +4,7 @@
  * signal syncobj has signalled; a rejected submit (validation is all-or-nothing,
  * see ioctl-group.ts) runs nothing and leaves every syncobj as it was.
  */
+import { userStream } from '../support/streams';
 import { describe, expect, it } from 'vitest';
 import { Errno } from '../../engine/base/errno';
 import { encodeCs } from '../../engine/hw/cs-isa';
@@ -39,7 +40,7 @@ function setUp(c: Client) {
   const dst = c.buffer(vm, DST, PAGE);
   let next = 0;
   const fillStream = (value: number): { va: number; size: number } => {
-    const cs = encodeCs([
+    const cs = userStream([
       ['MOV48', { d: 0, imm: DST }],
       ['MOV48', { d: 2, imm: 64 }],
       ['MOV32', { r: 4, imm: value }],
