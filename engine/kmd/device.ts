@@ -18,7 +18,8 @@ import { nullSink } from '../trace/sink';
 import { dispatchIoctl, type IoctlResult } from './drv';
 import { ioctlName } from './uapi';
 import { DrmFile, Process } from './file';
-import { GemManager } from './gem';
+import { GemManager, type Bo } from './gem';
+import { releaseHeap } from './ioctl-group';
 import { VmManager, type Vm } from './mmu';
 import { PageAllocator, PAGE_SIZE } from './page-alloc';
 import { Scheduler, type SchedConfig } from './sched';
@@ -43,6 +44,8 @@ export class PanthorDevice {
   private readonly processes = new Map<number, Process>();
   private nextPid = 100;
   private nextFileId = 1;
+  /** BO behind each CPU mapping ("pid:addr"), which holds a reference until munmap. */
+  private readonly mmaps = new Map<string, Bo>();
   /** Seqno of the last async VM_BIND fence (one context per device, like panthor's VM bind queue). */
   bindSeqno = 0;
   /** Id of the last syncobj created (labels trace events; handles are per file). */
@@ -112,6 +115,7 @@ export class PanthorDevice {
     if (!p || !obj) return -Errno.EBADF;
     p.fds.delete(fd);
     if (obj.kind === 'drm') {
+      for (const h of obj.file.heaps.values()) releaseHeap(this, h);
       for (const g of obj.file.groups.values()) this.sched.destroyGroup(g);
       for (const bo of obj.file.bos.values()) this.gem.put(bo);
       for (const vm of obj.file.vms.values()) this.destroyVm(vm);
@@ -161,10 +165,22 @@ export class PanthorDevice {
     if (length <= 0 || boOffset % PAGE_SIZE !== 0 || boOffset + length > bo.sizeBytes) return -Errno.EINVAL;
     const gem = this.gem;
     const target = this.gem.get(bo);
-    return p.memory.map(length, {
+    const addr = p.memory.map(length, {
       read: (off, len) => gem.read(target, boOffset + off, len),
       write: (off, bytes) => gem.write(target, boOffset + off, bytes),
     }, `mmap:bo${bo.id}`);
+    this.mmaps.set(`${pid}:${addr}`, target);
+    return addr;
+  }
+
+  /** munmap(addr) of a BO mapping: drops the mapping's reference on the BO. */
+  munmap(pid: number, addr: number): number {
+    const key = `${pid}:${addr}`;
+    const bo = this.mmaps.get(key);
+    if (!bo || !this.processes.get(pid)?.memory.unmap(addr)) return -Errno.EINVAL;
+    this.mmaps.delete(key);
+    this.gem.put(bo);
+    return 0;
   }
 
   /** Pass an fd to another process (what SCM_RIGHTS over a unix socket does). */

@@ -45,7 +45,8 @@ const groupCreate = typed(drm_panthor_group_create, (ctx, a) => {
   if (typeof queues === 'number') return queues;
   if (queues.length === 0 || queues.length > MAX_QUEUES_PER_GROUP) return Errno.EINVAL;
   if (a.priority > PANTHOR_GROUP_PRIORITY_REALTIME) return Errno.EINVAL;
-  if (a.priority >= PANTHOR_GROUP_PRIORITY_HIGH && !ctx.file.process.privileged) return Errno.EPERM;
+  // As panthor's group_priority_permit(): HIGH and REALTIME need CAP_SYS_NICE (or DRM master).
+  if (a.priority >= PANTHOR_GROUP_PRIORITY_HIGH && !ctx.file.process.privileged) return Errno.EACCES;
   const shaderPresent = ctx.dev.bus.mmioRead(GPU_SHADER_PRESENT_LO);
   if (!coresOk(a.compute_core_mask, a.max_compute_cores, shaderPresent)) return Errno.EINVAL;
   if (!coresOk(a.fragment_core_mask, a.max_fragment_cores, shaderPresent)) return Errno.EINVAL;
@@ -145,12 +146,17 @@ function buildHeap(ctx: IoctlContext, vm: Heap['vm'], count: number, chunkSizeBy
 const heapDestroy = typed(drm_panthor_tiler_heap_destroy, (ctx, a) => {
   const heap = ctx.file.heaps.remove(a.handle);
   if (!heap) return Errno.EINVAL;
-  for (const m of [heap.ctx, ...heap.chunks]) {
-    ctx.dev.vms.unmap(heap.vm, m.va, m.bo.sizeBytes);
-    ctx.dev.gem.put(m.bo);
-  }
+  releaseHeap(ctx.dev, heap);
   return 0;
 });
+
+/** Unmap and free a heap's context and chunks (TILER_HEAP_DESTROY, VM_DESTROY, close). */
+export function releaseHeap(dev: IoctlContext['dev'], heap: Heap): void {
+  for (const m of [heap.ctx, ...heap.chunks]) {
+    dev.vms.unmap(heap.vm, m.va, m.bo.sizeBytes);
+    dev.gem.put(m.bo);
+  }
+}
 
 export const groupHandlers: Readonly<Record<string, IoctlHandler>> = {
   GROUP_CREATE: groupCreate,

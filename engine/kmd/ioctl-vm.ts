@@ -10,6 +10,7 @@
  */
 import { Errno } from '../base/errno';
 import { DmaFence } from './fence';
+import { releaseHeap } from './ioctl-group';
 import { typed, readObjArray, type IoctlContext, type IoctlHandler } from './ioctl-context';
 import type { Bo } from './gem';
 import { DEFAULT_USER_VA_RANGE, VA_LIMIT, type Vm } from './mmu';
@@ -51,6 +52,12 @@ const vmCreate = typed(drm_panthor_vm_create, (ctx, a) => {
 const vmDestroy = typed(drm_panthor_vm_destroy, (ctx, a) => {
   const vm = ctx.file.vms.remove(a.id);
   if (!vm) return Errno.EINVAL;
+  // The VM's tiler heaps go with it, as panthor destroys the heap pool with the VM.
+  for (const [handle, heap] of ctx.file.heaps.entries()) {
+    if (heap.vm !== vm) continue;
+    ctx.file.heaps.remove(handle);
+    releaseHeap(ctx.dev, heap);
+  }
   ctx.dev.destroyVm(vm);
   return 0;
 });

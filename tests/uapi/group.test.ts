@@ -97,12 +97,12 @@ describe('DRM_IOCTL_PANTHOR_GROUP_CREATE', () => {
     expect(groupCreate(c, vm, { compute_core_mask: shaderPresent, max_compute_cores: 2 })).toBeGreaterThan(0);
   });
 
-  it('priority: LOW/MEDIUM for anyone, HIGH/REALTIME EPERM unless privileged, above REALTIME EINVAL', () => {
+  it('priority: LOW/MEDIUM for anyone, HIGH/REALTIME EACCES unless privileged, above REALTIME EINVAL', () => {
     const c = Client.create();
     const vm = c.vmCreate();
     expect(groupCreate(c, vm, { priority: U.PANTHOR_GROUP_PRIORITY_LOW })).toBeGreaterThan(0);
-    groupCreate(c, vm, { priority: U.PANTHOR_GROUP_PRIORITY_HIGH }, undefined, Errno.EPERM);
-    groupCreate(c, vm, { priority: U.PANTHOR_GROUP_PRIORITY_REALTIME }, undefined, Errno.EPERM);
+    groupCreate(c, vm, { priority: U.PANTHOR_GROUP_PRIORITY_HIGH }, undefined, Errno.EACCES);
+    groupCreate(c, vm, { priority: U.PANTHOR_GROUP_PRIORITY_REALTIME }, undefined, Errno.EACCES);
     groupCreate(c, vm, { priority: 4 }, undefined, Errno.EINVAL);
     const root = new Client(c.stack, { privileged: true });
     const rvm = root.vmCreate();
@@ -135,7 +135,7 @@ describe('DRM_IOCTL_PANTHOR_GROUP_CREATE', () => {
     const c = Client.create();
     const vm = c.vmCreate();
     const before = c.stack.kmd.pages.allocated;
-    groupCreate(c, vm, { priority: U.PANTHOR_GROUP_PRIORITY_HIGH }, [{ priority: 1, ringbuf_size: 65536 }], Errno.EPERM);
+    groupCreate(c, vm, { priority: U.PANTHOR_GROUP_PRIORITY_HIGH }, [{ priority: 1, ringbuf_size: 65536 }], Errno.EACCES);
     groupCreate(c, vm, {}, [{ priority: 1, ringbuf_size: 65536 }, { priority: 1, ringbuf_size: 1000 }], Errno.EINVAL);
     expect(c.stack.kmd.pages.allocated).toBe(before);
   });
