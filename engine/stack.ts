@@ -14,6 +14,7 @@ import { defaultGpuConfig, Gpu, type GpuConfig } from './hw/device';
 import { defaultKmdConfig, PanthorDevice, type KmdConfig } from './kmd/device';
 import type { TraceSink } from './trace/sink';
 import { nullSink } from './trace/sink';
+import type { KmdBackend } from './umd/kmd-backend';
 
 export interface StackOptions {
   /** Seeds the hardware's timing jitter (see hw/cost-model.ts); results never depend on it. */
@@ -36,4 +37,17 @@ export function createStack(options: StackOptions = {}): Stack {
   const gpu = new Gpu(sim, { ...defaultGpuConfig, ...options.gpu, seed: options.seed ?? options.gpu?.seed ?? defaultGpuConfig.seed }, sink);
   const kmd = new PanthorDevice(gpu, sink, { ...defaultKmdConfig, ...options.kmd });
   return { sim, gpu, kmd, sink };
+}
+
+/** A UMD backend bound to one process and one open DRM fd of this stack. */
+export function kmdBackend(stack: Stack, pid: number, fd: number): KmdBackend {
+  const proc = stack.kmd.process(pid);
+  if (!proc) throw new RangeError(`kmdBackend: no process ${pid}`);
+  return {
+    memory: proc.memory,
+    ioctl: (request, argp) => stack.kmd.ioctl(pid, fd, request, argp),
+    mmap: (offset, length) => stack.kmd.mmap(pid, fd, offset, length),
+    nowNs: () => stack.sim.nowNs,
+    spendNs: (durationNs) => stack.sim.advanceTo(stack.sim.nowNs + durationNs),
+  };
 }
