@@ -27,11 +27,14 @@ import { Scheduler, type SchedConfig } from './sched';
 export interface KmdConfig extends SchedConfig {
   /** Virtual CPU time one ioctl takes (syscall entry/exit and copying). */
   readonly ioctlNs: number;
+  /** Names of injected KMD bugs (see engine/bugs.ts); empty for a correct driver. */
+  readonly bugs: ReadonlySet<string>;
 }
 
 export const defaultKmdConfig: KmdConfig = {
   jobTimeoutNs: 500_000_000, // panthor's default job timeout is 500 ms
   ioctlNs: 1_000,
+  bugs: new Set(),
 };
 
 export class PanthorDevice {
