@@ -8,14 +8,16 @@
  * would need a real per-workgroup scheduler here.
  *
  * A hung invocation (instruction budget exhausted) stops the job: the GPU would never
- * finish it, and the engine turns `hung` into a job that the kernel times out.
+ * finish it, and the engine turns `hung` into a job that the kernel times out. So does
+ * a grid whose instructions exceed the job work budget (see shader-core.ts).
+ * A grid with a zero dimension has no invocations.
  * Faults unwind as GpuFaultSignal to the engine, with the work done so far kept in
  * memory, as on hardware.
  */
 import { raise } from './gpu-fault';
 import type { GpuMemoryPort } from './gpu-port';
 import { checkDispatch, type DispatchDesc } from './job-descriptors';
-import { DEFAULT_INSTRUCTION_BUDGET, ShaderCore, checkStage, loadShader, type ShaderRunOptions } from './shader-core';
+import { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_JOB_WORK_BUDGET, ShaderCore, checkStage, loadShader, type ShaderRunOptions } from './shader-core';
 import { SPECIAL_REGS } from './shader-isa';
 
 export interface DispatchResult {
@@ -38,6 +40,7 @@ export function runDispatch(port: GpuMemoryPort, desc: DispatchDesc, options: Sh
   const invalid = checkDispatch(desc);
   if (invalid !== undefined) raise('DESC_INVALID', 0, 'read', port.as, `DISPATCH: ${invalid}`);
   const budget = options.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET;
+  const jobBudget = options.jobWorkBudget ?? DEFAULT_JOB_WORK_BUDGET;
   const program = loadShader(port, desc.shaderVa);
   checkStage(program, 'compute', desc.shaderVa, port.as);
   const core = new ShaderCore(port);
@@ -46,6 +49,8 @@ export function runDispatch(port: GpuMemoryPort, desc: DispatchDesc, options: Sh
   const { localSizeX: lx, localSizeY: ly, localSizeZ: lz } = desc;
   let invocations = 0;
   let instructions = 0;
+  // Empty grid: nothing to run (and 65535² empty workgroup rows to skip).
+  if (desc.groupCountX === 0 || desc.groupCountY === 0 || desc.groupCountZ === 0) return { invocations, instructions, hung: false };
   for (let gz = 0; gz < desc.groupCountZ; gz++) {
     for (let gy = 0; gy < desc.groupCountY; gy++) {
       for (let gx = 0; gx < desc.groupCountX; gx++) {
@@ -63,7 +68,8 @@ export function runDispatch(port: GpuMemoryPort, desc: DispatchDesc, options: Sh
               sp[GID + 2] = gz * lz + z;
               invocations++;
               instructions += core.run(program, budget);
-              if (core.outcome === 'hung') return { invocations, instructions, hung: true };
+              // Every invocation executes at least END, so this bounds the invocations too.
+              if (core.outcome === 'hung' || instructions > jobBudget) return { invocations, instructions, hung: true };
             }
           }
         }

@@ -52,6 +52,7 @@ import { L2Cache } from './l2-cache';
 import { PhysicalMemory, type MemorySnapshot } from './memory';
 import { Mmu, type MmuSnapshot } from './mmu';
 import { asRegName } from './mmu-regs';
+import { DEFAULT_JOB_WORK_BUDGET } from './shader-core';
 import { drawWork, dispatchWork } from './shader-jobs';
 
 export interface GpuConfig {
@@ -62,6 +63,8 @@ export interface GpuConfig {
   readonly cost: CostModel;
   /** Virtual time a soft reset takes. */
   readonly resetNs: number;
+  /** Work past which a DISPATCH / DRAW counts as hung (see DEFAULT_JOB_WORK_BUDGET). */
+  readonly jobWorkBudget: number;
 }
 
 export const defaultGpuConfig: GpuConfig = {
@@ -71,6 +74,7 @@ export const defaultGpuConfig: GpuConfig = {
   seed: 1,
   cost: defaultCostModel,
   resetNs: 10_000,
+  jobWorkBudget: DEFAULT_JOB_WORK_BUDGET,
 };
 
 export interface GpuSnapshot {
@@ -118,8 +122,8 @@ export class Gpu implements Bus {
     this.csf = new CsFrontend(config.csSlots, sim, cost, {
       memoryFor: (as, mode) => new JobMemory(as, this.mmu, this.memory, this.l2, mode),
       engine: (name) => this.engines[name],
-      runDispatch: (m, desc) => dispatchWork(m, cost, desc),
-      runDraw: (m, desc) => drawWork(m, cost, desc),
+      runDispatch: (m, desc) => dispatchWork(m, cost, desc, { jobWorkBudget: config.jobWorkBudget }),
+      runDraw: (m, desc) => drawWork(m, cost, desc, { jobWorkBudget: config.jobWorkBudget }),
       runCopy: (m, dst, src, size) => runCopy(m, cost, dst, src, size),
       runFill: (m, dst, size, pattern) => runFill(m, cost, dst, size, pattern),
       flushCaches: () => this.cleanCaches(),

@@ -34,7 +34,7 @@
 import { raise } from './gpu-fault';
 import type { GpuMemoryPort } from './gpu-port';
 import { BLEND_MODES, COMPARE_OPS, checkDraw, type CompareOp, type DrawDesc, type VertexFormat } from './job-descriptors';
-import { CANONICAL_NAN, DEFAULT_INSTRUCTION_BUDGET, ShaderCore, checkStage, loadShader, type ShaderProgram, type ShaderRunOptions } from './shader-core';
+import { CANONICAL_NAN, DEFAULT_INSTRUCTION_BUDGET, DEFAULT_JOB_WORK_BUDGET, ShaderCore, checkStage, loadShader, type ShaderProgram, type ShaderRunOptions } from './shader-core';
 import { SPECIAL_REGS } from './shader-isa';
 
 export interface DrawResult {
@@ -62,19 +62,20 @@ const CMP = (op: CompareOp): number => COMPARE_OPS.indexOf(op);
 const CMP_NEVER = CMP('never'), CMP_LESS = CMP('less'), CMP_EQUAL = CMP('equal'), CMP_LEQUAL = CMP('lequal');
 const CMP_GREATER = CMP('greater'), CMP_NOTEQUAL = CMP('notequal'), CMP_GEQUAL = CMP('gequal');
 
-/** Thrown from deep inside the draw when a shader invocation hangs; caught by runDraw only. */
+/** Thrown from deep inside the draw when a shader invocation hangs or the job exceeds its work budget; caught by runDraw only. */
 class Hang {}
 
 /**
  * Run a DRAW descriptor (re-validated here; a DESC_INVALID raised here reports va 0,
  * since only decodeDrawDesc knows the descriptor VA). Faults (DESC_INVALID,
  * INSTR_INVALID, ALIGNMENT, MMU faults) unwind as GpuFaultSignal with the pixels drawn
- * so far left in memory; a hung shader invocation ends the draw with `hung: true`.
+ * so far left in memory; a hung shader invocation, or more work than the job budget
+ * (shader instructions + triangles + pixel positions scanned), ends the draw with `hung: true`.
  */
 export function runDraw(port: GpuMemoryPort, desc: DrawDesc, options: ShaderRunOptions = {}): DrawResult {
   const invalid = checkDraw(desc);
   if (invalid !== undefined) raise('DESC_INVALID', 0, 'read', port.as, `DRAW: ${invalid}`);
-  const job = new DrawJob(port, desc, options.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET);
+  const job = new DrawJob(port, desc, options.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET, options.jobWorkBudget ?? DEFAULT_JOB_WORK_BUDGET);
   let hung = false;
   try {
     job.run();
@@ -195,6 +196,8 @@ class DrawJob {
   readonly fetch: VertexFetcher;
   fragmentInstructions = 0;
   pixelsShaded = 0;
+  /** Fixed-function work so far (triangles set up, pixel positions scanned), for the job budget. */
+  private fixedWork = 0;
   pixelsWritten = 0;
   private readonly fs: ShaderProgram;
   private readonly fsCore: ShaderCore;
@@ -228,6 +231,7 @@ class DrawJob {
     private readonly port: GpuMemoryPort,
     private readonly d: DrawDesc,
     private readonly budget: number,
+    private readonly jobBudget: number,
   ) {
     this.varyingComps = d.varyingCount * 4;
     this.stride = 4 + this.varyingComps;
@@ -271,13 +275,21 @@ class DrawJob {
   run(): void {
     const d = this.d;
     const triangles = Math.floor(d.vertexCount / 3);
+    if (triangles === 0) return; // no work, however many instances
     for (let inst = 0; inst < d.instanceCount; inst++) {
       this.fetch.beginInstance((d.firstInstance + inst) >>> 0);
       for (let t = 0; t < triangles; t++) {
         for (let k = 0; k < 3; k++) this.fetch.vertex(t * 3 + k, this.tri, k * this.stride);
+        this.charge(1);
         this.clipAndDraw();
       }
     }
+  }
+
+  /** Count fixed-function work; past the job budget (shader instructions included) the draw is hung. */
+  private charge(units: number): void {
+    this.fixedWork += units;
+    if (this.fixedWork + this.fetch.instructions + this.fragmentInstructions > this.jobBudget) throw new Hang();
   }
 
   private outcode(buf: Float64Array, o: number): number {
@@ -359,6 +371,7 @@ class DrawJob {
     const py0 = Math.max(sc.y0, Math.ceil((Math.min(y0, y1, y2) - HALF_SUBPIXEL) / SUBPIXELS));
     const py1 = Math.min(sc.y1, Math.floor((Math.max(y0, y1, y2) - HALF_SUBPIXEL) / SUBPIXELS));
     if (px0 > px1 || py0 > py1) return;
+    this.charge((px1 - px0 + 1) * (py1 - py0 + 1));
     // Edge i is opposite vertex i; e_i(p) = (b - a) × (p - a) for edge a→b, > 0 inside.
     const cx = px0 * SUBPIXELS + HALF_SUBPIXEL, cy = py0 * SUBPIXELS + HALF_SUBPIXEL;
     const e0row0 = (x2 - x1) * (cy - y1) - (y2 - y1) * (cx - x1);
@@ -400,6 +413,7 @@ class DrawJob {
     this.fragmentInstructions += core.run(this.fs, this.budget);
     this.pixelsShaded++;
     if (core.outcome === 'hung') throw new Hang();
+    this.charge(0);
     if (core.outcome === 'killed') return;
     if (!this.early && this.testDepth && !this.depthPasses(z, depthVa)) return;
     if (this.writeDepth) {

@@ -43,10 +43,23 @@ export type InvocationOutcome = 'done' | 'killed' | 'hung';
 /** Default per-invocation instruction budget before an invocation counts as hung. */
 export const DEFAULT_INSTRUCTION_BUDGET = 1_000_000;
 
+/**
+ * Default per-job work budget: the shader instructions of all its invocations plus,
+ * for a draw, one unit per triangle and per pixel position scanned. Units run a job
+ * to its end when it starts (engine-queue.ts), so a job with no practical end (65535²
+ * workgroups, 2^32 instances) would hang the simulator. Past the budget (~17 ms of
+ * shader time at the default cost model, a few seconds of host time) the job counts
+ * as hung, like an invocation past its own budget: the GPU would still be busy when
+ * the kernel's job timeout fires. Configurable per GPU (GpuConfig.jobWorkBudget).
+ */
+export const DEFAULT_JOB_WORK_BUDGET = 2 ** 26;
+
 /** Options of the units that run shaders (compute unit, rasteriser). */
 export interface ShaderRunOptions {
   /** Per-invocation instruction budget; default DEFAULT_INSTRUCTION_BUDGET. */
   readonly instructionBudget?: number;
+  /** Per-job work budget; default DEFAULT_JOB_WORK_BUDGET. */
+  readonly jobWorkBudget?: number;
 }
 
 const INSN_STRIDE = 5;

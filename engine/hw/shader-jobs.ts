@@ -10,15 +10,16 @@ import type { WorkResult } from './engine-queue';
 import type { GpuMemoryPort } from './gpu-port';
 import { decodeDispatchDesc, decodeDrawDesc } from './job-descriptors';
 import { runDraw } from './rasteriser';
+import type { ShaderRunOptions } from './shader-core';
 
-export function dispatchWork(port: GpuMemoryPort, cost: CostModel, descVa: number): WorkResult {
-  const r = runDispatch(port, decodeDispatchDesc(port, descVa));
+export function dispatchWork(port: GpuMemoryPort, cost: CostModel, descVa: number, options: ShaderRunOptions = {}): WorkResult {
+  const r = runDispatch(port, decodeDispatchDesc(port, descVa), options);
   const busyNs = cost.computeSetupNs + (r.instructions * cost.shaderInstructionNs) / cost.shaderCores;
   return { work: r.instructions, busyNs, hung: r.hung };
 }
 
-export function drawWork(port: GpuMemoryPort, cost: CostModel, descVa: number): WorkResult {
-  const r = runDraw(port, decodeDrawDesc(port, descVa));
+export function drawWork(port: GpuMemoryPort, cost: CostModel, descVa: number, options: ShaderRunOptions = {}): WorkResult {
+  const r = runDraw(port, decodeDrawDesc(port, descVa), options);
   const shaderNs = ((r.vertexInstructions + r.fragmentInstructions) * cost.shaderInstructionNs) / cost.shaderCores;
   const busyNs = cost.drawSetupNs + shaderNs + r.pixelsShaded * cost.rasterPixelNs;
   return { work: r.pixelsWritten, busyNs, hung: r.hung };

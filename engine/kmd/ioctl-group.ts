@@ -9,7 +9,7 @@ import { GPU_SHADER_PRESENT_LO } from '../hw/gpu-regs';
 import type { Heap } from './heap';
 import { HEAP_CTX_BYTES } from './heap';
 import { readObjArray, typed, type IoctlContext, type IoctlHandler } from './ioctl-context';
-import { VM_MAP_NOEXEC } from './mmu';
+import { VA_LIMIT, VM_MAP_NOEXEC } from './mmu';
 import { MAX_QUEUES_PER_GROUP, type Job } from './sched';
 import { attachSignals, resolveSyncOps, type ResolvedSyncs } from './sync-ops';
 import {
@@ -84,6 +84,8 @@ const groupSubmit = typed(drm_panthor_group_submit, (ctx, a) => {
   for (const s of submits) {
     if (s.queue_index >= group.queues.length) return Errno.EINVAL;
     if (s.stream_size % 8 !== 0 || s.stream_addr % 64 !== 0) return Errno.EINVAL;
+    // The ring's CALL takes a 48-bit VA: a stream outside the GPU VA space is invalid, not a fault.
+    if (s.stream_addr + s.stream_size > VA_LIMIT) return Errno.EINVAL;
     if ((s.stream_size === 0) !== (s.stream_addr === 0)) return Errno.EINVAL;
     const syncs = resolveSyncOps(ctx, s.syncs);
     if (typeof syncs === 'number') return syncs;

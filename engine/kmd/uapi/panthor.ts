@@ -292,7 +292,7 @@ export const drm_panthor_queue_submit = defineStruct(
   [
     { name: 'queue_index', type: 'u32', dir: 'in', unit: 'index', doc: 'Queue of the group, as ordered at GROUP_CREATE.' },
     { name: 'stream_size', type: 'u32', dir: 'in', unit: 'bytes', doc: 'Size of the user command stream, a multiple of 8 (one instruction). 0 = no stream: a pure sync point (stream_addr must be 0 too).' },
-    { name: 'stream_addr', type: 'u64', dir: 'in', unit: 'gpuva', doc: 'GPU VA of the user command stream, 64-byte aligned; 0 only with stream_size 0.' },
+    { name: 'stream_addr', type: 'u64', dir: 'in', unit: 'gpuva', doc: 'GPU VA of the user command stream, 64-byte aligned, stream_addr + stream_size ≤ 2^48 (the GPU VA size); 0 only with stream_size 0.' },
     { name: 'latest_flush', type: 'u32', dir: 'in', unit: 'reg', doc: 'LATEST_FLUSH_ID read when the stream was written, so the pre-job cache flush can be skipped if one happened since. 0 = always flush. Ignored with stream_size 0.' },
     mbz('pad'),
     { name: 'syncs', type: drm_panthor_obj_array, dir: 'in', unit: 'none', doc: 'drm_panthor_sync_op array: waits before, signals after this job.' },
