@@ -7,6 +7,7 @@
  */
 import { Rng } from '../engine/base/rng.js';
 import { Sim } from '../engine/base/sim.js';
+import { memoryTrackingOverheadRatio, vkcubeEventsPerFrame, vkcubeFramesPerS } from './app-metrics.js';
 import { csInstructionsPerS, ioctlsPerS, pixelsPerS, shaderInstructionsPerS } from './engine-metrics.js';
 import { validateRegistry, type Metric } from './harness.js';
 
@@ -47,4 +48,7 @@ export const simEventsPerS: Metric = {
   },
 };
 
-export const metrics: readonly Metric[] = validateRegistry([simEventsPerS, csInstructionsPerS, shaderInstructionsPerS, pixelsPerS, ioctlsPerS]);
+export const metrics: readonly Metric[] = validateRegistry([
+  simEventsPerS, csInstructionsPerS, shaderInstructionsPerS, pixelsPerS, ioctlsPerS,
+  vkcubeFramesPerS, vkcubeEventsPerFrame, memoryTrackingOverheadRatio,
+]);

@@ -3,9 +3,11 @@
  * registers itself here; every command has --help (commander generates it).
  */
 import { Command } from 'commander';
+import { registerApps } from './apps';
 import { registerDemo } from './demo';
 import { registerDisasm } from './disasm';
 import { registerIoctls } from './ioctls';
+import { registerRun } from './run';
 
 const program = new Command();
 program
@@ -17,5 +19,7 @@ program
 registerDemo(program);
 registerDisasm(program);
 registerIoctls(program);
+registerRun(program);
+registerApps(program);
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 /**
  * What an app is: a documented scenario that drives the UMD API. Built-in apps
  * implement `App`; a user app is any module exporting `run(vk, options, ctx?)`
- * (see session.ts for how it is loaded and run).
+ * (cli/run.ts loads one by path; session.ts runs it).
  *
  * Apps see only the UMD API and this context: no KMD, no hardware. Anything
  * nondeterministic on a real machine — thread interleaving — goes through the

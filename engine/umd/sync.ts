@@ -12,7 +12,8 @@ export class Fence {
 export class Semaphore {
   destroyed = false;
   constructor(
-    readonly syncobj: number,
+    /** Replaced by vkImportSemaphoreFdKHR with the imported syncobj. */
+    public syncobj: number,
     readonly timeline: boolean,
   ) {}
 }

@@ -63,6 +63,11 @@ export interface VkDeviceCreateInfo {
 export interface VkMemoryAllocateInfo {
   readonly sizeBytes: number;
   readonly memoryTypeIndex: number;
+  /**
+   * VkImportMemoryFdInfoKHR: a dma-buf fd (from vkGetMemoryFdKHR, possibly in another
+   * process) whose memory this allocation is, instead of new memory. See external.ts.
+   */
+  readonly importFd?: number;
 }
 
 export interface VkMappedMemoryRange {
@@ -175,6 +180,12 @@ export interface VkViewport {
 export interface VkSemaphoreCreateInfo {
   readonly type?: 'BINARY' | 'TIMELINE';
   readonly initialValue?: number;
+}
+
+/** VkImportSemaphoreFdInfoKHR (opaque fd): `semaphore` takes the fd's payload. */
+export interface VkImportSemaphoreFdInfoKHR {
+  readonly semaphore: VkSemaphore;
+  readonly fd: number;
 }
 
 export interface VkFenceCreateInfo {

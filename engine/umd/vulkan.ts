@@ -24,6 +24,7 @@ import { DeviceCore, type UmdConfig } from './device';
 import { HandleTable } from './handles';
 import type * as H from './handles';
 import type { KmdBackend } from './kmd-backend';
+import { exportMemoryFd, exportSyncobjFd, importMemoryFd, importSyncobjFd } from './external';
 import { DeviceMemory, HOST_VISIBLE_TYPE, MEMORY_TYPES } from './memory';
 import { ShaderModule, type Pipeline } from './pipeline';
 import { Queue, type SyncPoint } from './queue';
@@ -31,7 +32,8 @@ import { Buffer, BUFFER_ALIGNMENT_BYTES, Image, IMAGE_ALIGNMENT_BYTES } from './
 import { Fence, Semaphore } from './sync';
 import { Swapchain, type FrameSink } from './swapchain';
 import {
-  fail, ok, VK_ERROR_DEVICE_LOST, VK_ERROR_FORMAT_NOT_SUPPORTED, VK_ERROR_INITIALIZATION_FAILED, VK_ERROR_INVALID_SHADER_NV,
+  fail, ok, VK_ERROR_DEVICE_LOST, VK_ERROR_FORMAT_NOT_SUPPORTED, VK_ERROR_INITIALIZATION_FAILED, VK_ERROR_INVALID_EXTERNAL_HANDLE, VK_ERROR_INVALID_SHADER_NV,
+  VK_ERROR_OUT_OF_HOST_MEMORY,
   VK_ERROR_MEMORY_MAP_FAILED, VK_ERROR_OUT_OF_DEVICE_MEMORY, VK_ERROR_VALIDATION_FAILED_EXT, VK_NOT_READY, VK_SUCCESS, VK_TIMEOUT,
   type Created, type VkResult,
 } from './vk-result';
@@ -174,6 +176,12 @@ export function createVulkan(backend: KmdBackend, options: VulkanOptions) {
       if (!d) return invalid('vkAllocateMemory', 'unknown device');
       if (!MEMORY_TYPES[info.memoryTypeIndex]) return invalid('vkAllocateMemory', `no memory type ${info.memoryTypeIndex}`);
       if (!Number.isInteger(info.sizeBytes) || info.sizeBytes <= 0) return invalid('vkAllocateMemory', `sizeBytes ${info.sizeBytes} must be a positive integer`);
+      if (info.importFd !== undefined) {
+        const owned = (bo: number): boolean => memories.values().some((m) => m.device === d.core && m.alloc.bo === bo);
+        const imported = importMemoryFd(d.core, info.importFd, info.sizeBytes, info.memoryTypeIndex === HOST_VISIBLE_TYPE, owned);
+        if (typeof imported === 'number') return fail(VK_ERROR_INVALID_EXTERNAL_HANDLE, `vkAllocateMemory: importing fd ${info.importFd} failed (errno ${imported})`);
+        return ok(memories.add(new DeviceMemory(d.core, imported, info.memoryTypeIndex)));
+      }
       const a = d.core.allocate(info.sizeBytes, { mappable: info.memoryTypeIndex === HOST_VISIBLE_TYPE });
       if (typeof a === 'number') return fail(VK_ERROR_OUT_OF_DEVICE_MEMORY, `vkAllocateMemory: ${info.sizeBytes} bytes (errno ${a})`);
       return ok(memories.add(new DeviceMemory(d.core, a, info.memoryTypeIndex)));
@@ -669,6 +677,40 @@ export function createVulkan(backend: KmdBackend, options: VulkanOptions) {
       const r = waitResult(q.device.core.waitSyncobjs([{ handle: q.queue.progress, point: q.queue.lastPoint }], true, Number.MAX_SAFE_INTEGER));
       if (r === VK_SUCCESS && q.queue.state() !== 0) q.device.lost = true;
       return q.device.lost ? VK_ERROR_DEVICE_LOST : r;
+    },
+
+    // ---- external memory and semaphores (opaque fds; see external.ts) ----
+
+    /** VK_KHR_external_memory_fd: a dma-buf fd of the allocation, to pass to another process. */
+    vkGetMemoryFdKHR(device: H.VkDevice, memory: H.VkDeviceMemory): Created<number> {
+      const m = memories.get(memory);
+      if (!dev(device) || !m) return invalid('vkGetMemoryFdKHR', 'unknown device or memory');
+      const fd = exportMemoryFd(m.device, m.alloc.bo);
+      return fd < 0 ? fail(VK_ERROR_OUT_OF_HOST_MEMORY, `vkGetMemoryFdKHR: PRIME_HANDLE_TO_FD failed (errno ${-fd})`) : ok(fd);
+    },
+
+    /** VK_KHR_external_semaphore_fd: an fd of the semaphore's syncobj (binary or timeline). */
+    vkGetSemaphoreFdKHR(device: H.VkDevice, semaphore: H.VkSemaphore): Created<number> {
+      const d = dev(device);
+      const s = semaphores.get(semaphore);
+      if (!d || !s) return invalid('vkGetSemaphoreFdKHR', 'unknown device or semaphore');
+      const fd = exportSyncobjFd(d.core, s.syncobj);
+      return fd < 0 ? fail(VK_ERROR_OUT_OF_HOST_MEMORY, `vkGetSemaphoreFdKHR: SYNCOBJ_HANDLE_TO_FD failed (errno ${-fd})`) : ok(fd);
+    },
+
+    /** The semaphore takes the fd's syncobj as its payload (its own syncobj is destroyed). */
+    vkImportSemaphoreFdKHR(device: H.VkDevice, info: T.VkImportSemaphoreFdInfoKHR): VkResult {
+      const d = dev(device);
+      const s = semaphores.get(info.semaphore);
+      if (!d || !s) return bad('vkImportSemaphoreFdKHR', 'unknown device or semaphore');
+      const handle = importSyncobjFd(d.core, info.fd);
+      if (handle < 0) {
+        lastError = `vkImportSemaphoreFdKHR: SYNCOBJ_FD_TO_HANDLE failed for fd ${info.fd} (errno ${-handle})`;
+        return VK_ERROR_INVALID_EXTERNAL_HANDLE;
+      }
+      d.core.syncobjDestroy(s.syncobj);
+      s.syncobj = handle;
+      return VK_SUCCESS;
     },
 
     // ---- presentation ----
