@@ -117,6 +117,10 @@ export function createVulkan(backend: KmdBackend, options: VulkanOptions) {
       return ok(instances.add({ physical }));
     },
 
+    vkDestroyInstance(instance: H.VkInstance): VkResult {
+      return instances.remove(instance) ? VK_SUCCESS : bad('vkDestroyInstance', 'unknown instance');
+    },
+
     vkEnumeratePhysicalDevices(instance: H.VkInstance): Created<H.VkPhysicalDevice[]> {
       const i = instances.get(instance);
       return i ? ok([i.physical]) : invalid('vkEnumeratePhysicalDevices', 'unknown instance');
@@ -405,6 +409,17 @@ export function createVulkan(backend: KmdBackend, options: VulkanOptions) {
       const out = Array.from({ length: info.count }, () => cmdBuffers.add(new CommandBuffer(d.core, p.family)));
       out.forEach((cb) => p.buffers.add(cb));
       return ok(out);
+    },
+
+    vkFreeCommandBuffers(device: H.VkDevice, pool: H.VkCommandPool, buffers0: readonly H.VkCommandBuffer[]): VkResult {
+      const p = pools.get(pool);
+      if (!dev(device) || !p) return bad('vkFreeCommandBuffers', 'unknown device or pool');
+      if (buffers0.some((cb) => !p.buffers.has(cb))) return bad('vkFreeCommandBuffers', 'command buffer not from this pool');
+      for (const cb of buffers0) {
+        p.buffers.delete(cb);
+        cmdBuffers.remove(cb)?.destroy();
+      }
+      return VK_SUCCESS;
     },
 
     vkBeginCommandBuffer(commandBuffer: H.VkCommandBuffer): VkResult {
