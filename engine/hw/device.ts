@@ -65,6 +65,8 @@ export interface GpuConfig {
   readonly resetNs: number;
   /** Work past which a DISPATCH / DRAW counts as hung (see DEFAULT_JOB_WORK_BUDGET). */
   readonly jobWorkBudget: number;
+  /** Names of injected hardware bugs (see engine/bugs.ts); empty for a correct GPU. */
+  readonly bugs: ReadonlySet<string>;
 }
 
 export const defaultGpuConfig: GpuConfig = {
@@ -75,6 +77,7 @@ export const defaultGpuConfig: GpuConfig = {
   cost: defaultCostModel,
   resetNs: 10_000,
   jobWorkBudget: DEFAULT_JOB_WORK_BUDGET,
+  bugs: new Set(),
 };
 
 export interface GpuSnapshot {
@@ -124,7 +127,7 @@ export class Gpu implements Bus {
       engine: (name) => this.engines[name],
       runDispatch: (m, desc) => dispatchWork(m, cost, desc, { jobWorkBudget: config.jobWorkBudget }),
       runDraw: (m, desc) => drawWork(m, cost, desc, { jobWorkBudget: config.jobWorkBudget }),
-      runCopy: (m, dst, src, size) => runCopy(m, cost, dst, src, size),
+      runCopy: (m, dst, src, size) => runCopy(m, cost, dst, src, size, config.bugs),
       runFill: (m, dst, size, pattern) => runFill(m, cost, dst, size, pattern),
       flushCaches: () => this.cleanCaches(),
       syncUpdated: () => this.csf.syncUpdate(),

@@ -24,11 +24,15 @@ import { VmManager, type Vm } from './mmu';
 import { PageAllocator, PAGE_SIZE } from './page-alloc';
 import { Scheduler, type SchedConfig } from './sched';
 
+/**
+ * `bugs` (from SchedConfig) names the injected KMD bugs (engine/bugs.ts); each is
+ * tested at the one place it lives: sched.ts (early-signal, sched-ignore-wait),
+ * mmu.ts (unmap-stale-tlb), ioctl-vm.ts (bind-one-page-short), syncobj.ts
+ * (timeline-out-of-order).
+ */
 export interface KmdConfig extends SchedConfig {
   /** Virtual CPU time one ioctl takes (syscall entry/exit and copying). */
   readonly ioctlNs: number;
-  /** Names of injected KMD bugs (see engine/bugs.ts); empty for a correct driver. */
-  readonly bugs: ReadonlySet<string>;
 }
 
 export const defaultKmdConfig: KmdConfig = {
@@ -63,7 +67,7 @@ export class PanthorDevice {
     this.slotCount = bus.mmioRead(GPU_CS_SLOT_COUNT);
     this.pages = new PageAllocator(bus);
     this.gem = new GemManager(bus, this.pages);
-    this.vms = new VmManager(bus, this.pages, this.gem, this.asCount);
+    this.vms = new VmManager(bus, this.pages, this.gem, this.asCount, config.bugs);
     this.sched = new Scheduler(bus, this.gem, this.vms, sink, config, this.slotCount);
     bus.onIrq((line) => this.irq(line));
     this.enableIrqs();

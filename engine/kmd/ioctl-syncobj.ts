@@ -74,7 +74,7 @@ function blockUntil(ctx: IoctlContext, ready: () => boolean, timeoutNs: number):
 
 const create = typed(drm_syncobj_create, (ctx, a) => {
   if (a.flags & ~DRM_SYNCOBJ_CREATE_SIGNALED) return Errno.EINVAL;
-  const s = new Syncobj(++ctx.dev.syncobjSeq);
+  const s = new Syncobj(++ctx.dev.syncobjSeq, ctx.dev.config.bugs);
   if (a.flags & DRM_SYNCOBJ_CREATE_SIGNALED) s.replaceFence(DmaFence.signalledStub(ctx.dev.bus.nowNs));
   return { out: { handle: ctx.file.syncobjs.add(s) } };
 });

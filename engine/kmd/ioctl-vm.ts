@@ -105,7 +105,13 @@ function applyOp(ctx: IoctlContext, vm: Vm, op: BindOp, held?: Bo): number {
   if (vm.overlaps(op.va, op.size)) return Errno.EEXIST;
   const bo = held ?? ctx.file.bos.get(op.bo_handle);
   if (!bo) return Errno.EINVAL;
-  return ctx.dev.vms.map(vm, op.va, bo, op.bo_offset, op.size, (op.flags >>> 0) & MAP_FLAGS);
+  // The range as first and last page, inclusive. Bug 'bind-one-page-short' is the
+  // classic off-by-one of that conversion: the page count without the + 1, so the
+  // mapping ends one page early and the GPU faults on the range's last page.
+  const firstPage = op.va / PAGE_SIZE;
+  const lastPage = (op.va + op.size) / PAGE_SIZE - 1;
+  const pages = lastPage - firstPage + (ctx.dev.config.bugs.has('bind-one-page-short') ? 0 : 1);
+  return ctx.dev.vms.map(vm, op.va, bo, op.bo_offset, pages * PAGE_SIZE, (op.flags >>> 0) & MAP_FLAGS);
 }
 
 /**

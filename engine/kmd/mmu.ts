@@ -6,7 +6,8 @@
  * recently used first, and a VM with work on the GPU is never evicted.
  *
  * Every page-table change is followed by AS_COMMAND_FLUSH_PT on the VM's slot (if it
- * has one): the hardware TLB otherwise keeps using the old translation.
+ * has one): the hardware TLB otherwise keeps using the old translation — which is
+ * what the injectable bug 'unmap-stale-tlb' shows (see `unmap`).
  *
  * A VM becomes unusable after a GPU fault in its address space (panthor's
  * vm->unusable): new MAP operations fail with EINVAL, UNMAP still works, and jobs
@@ -96,14 +97,14 @@ export class Vm {
 export class VmManager {
   private readonly asOwner: (Vm | undefined)[];
   private nextId = 1;
-  /** Hook for fault injection in later layers; true = do the TLB flush (default). */
-  flushAfterUpdate = true;
 
   constructor(
     private readonly bus: Bus,
     private readonly pages: PageAllocator,
     private readonly gem: GemManager,
     asCount: number,
+    /** Injected KMD bugs (KmdConfig.bugs). */
+    private readonly bugs: ReadonlySet<string>,
   ) {
     this.asOwner = new Array(asCount).fill(undefined);
   }
@@ -114,8 +115,9 @@ export class VmManager {
     return new Vm(this.nextId++, root[0]!, userVaRange, [root[0]!]);
   }
 
-  /** Map BO pages at va; caller validated alignment, range and overlap. */
+  /** Map BO pages at va; caller validated alignment, range and overlap. An empty range maps (and records) nothing. */
   map(vm: Vm, va: number, bo: Bo, boOffset: number, sizeBytes: number, flags: number): number {
+    if (sizeBytes <= 0) return 0;
     const pteFlags = PTE_VALID | PTE_TABLE_OR_PAGE | (flags & VM_MAP_READONLY ? PTE_READ_ONLY : 0) | (flags & VM_MAP_NOEXEC ? PTE_NO_EXECUTE : 0);
     for (let off = 0; off < sizeBytes; off += PAGE_SIZE) {
       const err = this.setPte(vm, va + off, bo.pa(boOffset + off), pteFlags);
@@ -160,7 +162,10 @@ export class VmManager {
       this.gem.put(m.bo);
     }
     vm.mappings.sort((a, b) => a.va - b.va);
-    this.flushTlb(vm);
+    // Bug 'unmap-stale-tlb': the PTEs are cleared but the flush is skipped, so while the
+    // VM keeps its address space the GPU goes on translating the range to the old pages
+    // — writes after the unmap land in memory the BO no longer owns.
+    if (!this.bugs.has('unmap-stale-tlb')) this.flushTlb(vm);
   }
 
   /** Tear down every mapping and free the page tables. */
@@ -216,7 +221,7 @@ export class VmManager {
   }
 
   private flushTlb(vm: Vm): void {
-    if (vm.as < 0 || !this.flushAfterUpdate) return;
+    if (vm.as < 0) return;
     this.bus.mmioWrite(MMU_AS_BASE + vm.as * MMU_AS_STRIDE + AS_COMMAND, AS_COMMAND_FLUSH_PT);
   }
 

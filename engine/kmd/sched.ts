@@ -26,6 +26,10 @@
  * - a job running longer than `jobTimeoutNs` triggers a GPU soft reset: its group is
  *   TIMEDOUT (guilty), every other group resident on a slot with work in flight is
  *   TIMEDOUT|INNOCENT; groups not on the GPU are untouched and run after the reset.
+ *
+ * Two injectable bugs (engine/bugs.ts) live here: 'early-signal' (writeRing signals
+ * the done-fence) and 'sched-ignore-wait' (stagesBlockedJobs lets pump ring a job
+ * whose dependencies are pending).
  */
 import { Errno } from '../base/errno';
 import type { Bus } from '../hw/bus';
@@ -74,6 +78,8 @@ const JOB_RING_BYTES = 7 * 8;
 
 export interface SchedConfig {
   readonly jobTimeoutNs: number;
+  /** Names of injected KMD bugs (see engine/bugs.ts); empty for a correct driver. */
+  readonly bugs: ReadonlySet<string>;
 }
 
 export interface SignalOp {
@@ -243,7 +249,7 @@ export class Scheduler {
     let wrote = false;
     while (queue.pending.length) {
       const job = queue.pending[0]!;
-      if (job.depsLeft > 0) break;
+      if (job.depsLeft > 0 && !this.stagesBlockedJobs(queue)) break;
       if (job.depError) {
         // A failed dependency fails the job without running it (drm_sched does the same).
         queue.pending.shift();
@@ -267,6 +273,17 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Bug 'sched-ignore-wait': a queue that needs a slot while every slot is taken cannot
+   * run until one frees, so its jobs are staged on the ring ahead of time — to start
+   * the moment it gets a slot — on the assumption that their dependencies will have
+   * signalled by then. Nothing checks them again when the slot comes, so a consumer
+   * can start before its producer has finished. A correct scheduler returns false.
+   */
+  private stagesBlockedJobs(queue: Queue): boolean {
+    return this.config.bugs.has('sched-ignore-wait') && queue.slot < 0 && this.slotQueue.every((q) => q !== undefined);
+  }
+
   private writeRing(queue: Queue, job: Job): void {
     const k = KERNEL_REGS_FIRST;
     // As panthor's ring: flush before the call, so the stream and its inputs are read
@@ -288,6 +305,11 @@ export class Scheduler {
     job.ringEnd = queue.insert;
     job.state = 'ringed';
     queue.inflight.push(job);
+    // Bug 'early-signal': the done-fence is signalled once the job is handed to the
+    // hardware, not when the IRQ handler sees the queue's sync object reach its seqno
+    // (retire). Every syncobj the submit signals, and every job waiting on it, is
+    // released while the GPU is still working; the real signal at retire is then a no-op.
+    if (this.config.bugs.has('early-signal')) job.fence.signal(this.bus.nowNs, this.sink);
   }
 
   private armTimeout(job: Job): void {

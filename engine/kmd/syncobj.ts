@@ -4,12 +4,15 @@
  *
  * Timeline rules (as in Linux): point P is signalled once every fence attached at a
  * point ≤ P has signalled; waiting on P waits for the first attached point ≥ P and
- * everything below it. The "payload" QUERY returns is the highest signalled point.
+ * everything below it. The "payload" QUERY returns is the highest point at or below
+ * which everything has signalled (see `signalledPoint`).
  * A binary syncobj is the timeline with only point 0 and replace semantics.
  *
  * Rejected: storing only the latest fence for timelines — it cannot answer waits on
  * earlier points whose fences are still pending, which is exactly the out-of-order
- * signalling bug users need to see.
+ * signalling bug users need to see (injectable as 'timeline-out-of-order', see
+ * `signalledPoint`). CPU waits and QUERY go through `signalledPoint`; a job's
+ * dependencies are the fences of `fencesFor`.
  */
 import { DmaFence } from './fence';
 
@@ -23,7 +26,11 @@ export class Syncobj {
   private points: Point[] = [];
   private waiters: Array<() => void> = [];
 
-  constructor(readonly id: number) {}
+  constructor(
+    readonly id: number,
+    /** Injected KMD bugs (KmdConfig.bugs). */
+    private readonly bugs: ReadonlySet<string>,
+  ) {}
 
   /** Binary semantics: replace the fence (undefined = reset). */
   replaceFence(fence: DmaFence | undefined): void {
@@ -46,15 +53,20 @@ export class Syncobj {
     return this.points.reduce((m, p) => Math.max(m, p.point), 0);
   }
 
-  /** Highest point such that every fence at or below it has signalled. */
+  /**
+   * The payload: the highest attached point such that every fence at or below it has
+   * signalled. Points need not complete in order (two queues, or a later point on a
+   * faster engine), so it stops below the lowest point still pending.
+   *
+   * Example: points 1 (pending) and 2 (signalled) → 0; then 1 signals → 2.
+   */
   signalledPoint(): number {
-    const sorted = [...this.points].sort((a, b) => a.point - b.point);
-    let value = 0;
-    for (const p of sorted) {
-      if (!p.fence.isSignalled) break;
-      value = p.point;
-    }
-    return value;
+    // Bug 'timeline-out-of-order': the payload is the highest point whose own fence has
+    // signalled, as if points always completed in order; a later point that completes
+    // first makes every earlier one read as signalled, and their waiters wake early.
+    if (this.bugs.has('timeline-out-of-order')) return this.points.reduce((m, p) => (p.fence.isSignalled ? Math.max(m, p.point) : m), 0);
+    const lowestPending = this.points.reduce((m, p) => (p.fence.isSignalled ? m : Math.min(m, p.point)), Infinity);
+    return this.points.reduce((m, p) => (p.point < lowestPending ? Math.max(m, p.point) : m), 0);
   }
 
   /**
@@ -77,8 +89,9 @@ export class Syncobj {
       const f = this.fence();
       return f ? f.isSignalled : undefined;
     }
-    const fences = this.fencesFor(point);
-    return fences ? fences.every((f) => f.isSignalled) : undefined;
+    // Point P is signalled once the payload has reached it (same as every fence up to
+    // the first attached point ≥ P having signalled).
+    return this.fencesFor(point) ? this.signalledPoint() >= point : undefined;
   }
 
   /** Error of the fences covering `point` (first non-zero), for job dependency failure. */
