@@ -76,7 +76,7 @@ export function runApp(app: App, run: RunOptions = {}): RunResult {
     rng,
     spawnProcess: startProcess,
     passFd: (from, fd, to) => stack.kmd.passFd(from, fd, to),
-    runThreads: (bodies) => runThreads(bodies, scheduler),
+    runThreads: (bodies) => runThreads(bodies, scheduler, (thread) => sink.emit({ kind: 'app.thread_switch', tsNs: stack.sim.nowNs, pid: main.pid, thread })),
     check: (name, ok, detail = '') => void checks.push({ name, ok, detail }),
     log: (m) => void log.push(m),
   };
@@ -90,13 +90,16 @@ export function runApp(app: App, run: RunOptions = {}): RunResult {
 }
 
 /** Interleave generator threads: at every yield the seeded scheduler picks who runs next. */
-function runThreads(bodies: ReadonlyArray<() => Generator<void, void, void>>, rng: Rng): void {
+function runThreads(bodies: ReadonlyArray<() => Generator<void, void, void>>, rng: Rng, onSwitch: (thread: number) => void): void {
   const threads = bodies.map((b) => b());
   const live = threads.map((_, i) => i);
+  let current = -1;
   while (live.length) {
     const pick = rng.below(live.length);
-    const t = threads[live[pick]!]!;
-    if (t.next().done) live.splice(pick, 1);
+    const index = live[pick]!;
+    if (index !== current) onSwitch(index);
+    current = index;
+    if (threads[index]!.next().done) live.splice(pick, 1);
   }
 }
 

@@ -158,7 +158,20 @@ export interface FramePresentEvent {
   readonly rgba: Uint8Array;
 }
 
+/**
+ * The seeded scheduler switched app threads: from here on, thread `thread` of
+ * process `pid` runs until its next yield. This is the nondeterminism a real machine
+ * would have; replay forces the same order by following these events.
+ */
+export interface ThreadSwitchEvent {
+  readonly kind: 'app.thread_switch';
+  readonly tsNs: number;
+  readonly pid: number;
+  readonly thread: number;
+}
+
 export type TraceEvent =
+  | ThreadSwitchEvent
   | MemWriteEvent
   | FramePresentEvent
   | IoctlEvent
@@ -187,6 +200,11 @@ export interface KindSpec<K extends EventKind> {
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
+  'app.thread_switch': {
+    layer: 'api',
+    doc: 'The seeded scheduler handed the CPU to another app thread (recorded so replay can force the same interleaving).',
+    text: (e) => `thread switch pid=${e.pid} -> thread ${e.thread}`,
+  },
   'mem.write': {
     layer: 'api',
     doc: 'A CPU write to mapped GPU memory (BO, offset, bytes), known before the GPU could read it.',
