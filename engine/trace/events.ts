@@ -2,8 +2,9 @@
  * The event vocabulary: one discriminated union of everything the stack can report.
  * Each kind is defined once here with its layer and its text form (`eventKinds`);
  * every consumer dispatches through a `Record<EventKind, …>`, so adding a kind fails
- * to compile until every consumer handles it. Codecs and the Perfetto mapping join
- * this table as the recorder and exporter arrive.
+ * to compile until every consumer handles it. `row` says how a kind becomes a row of
+ * a capture's `events` table (recorder/capture/row-codec.ts does the rest generically);
+ * the Perfetto mapping joins this table as the exporter arrives.
  *
  * Events are plain readonly data: numbers, strings, byte arrays. `tsNs` is virtual
  * time from the engine's clock, never wall time.
@@ -195,6 +196,19 @@ export interface KindSpec<K extends EventKind> {
   readonly doc: string;
   /** One line, strace-like. */
   text(e: EventOf<K>): string;
+  /**
+   * What a capture row needs beyond the event's own fields: the object the event
+   * concerns (`kind:id`, e.g. `bo:3`, `job:12`, `group:g1`; null when none) and the
+   * app thread (null when unknown). `tsNs`, `durNs` and `pid` become columns by name.
+   * Example: `row({ kind: 'kmd.job_started', tsNs: 5, jobId: 12, slot: 0 })` → `{ object: 'job:12', tid: null }`.
+   */
+  row(e: EventOf<K>): EventRow;
+}
+
+/** The per-kind part of a capture row (see `KindSpec.row`). */
+export interface EventRow {
+  readonly object: string | null;
+  readonly tid: number | null;
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -204,76 +218,91 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
     layer: 'api',
     doc: 'The seeded scheduler handed the CPU to another app thread (recorded so replay can force the same interleaving).',
     text: (e) => `thread switch pid=${e.pid} -> thread ${e.thread}`,
+    row: (e) => ({ object: `thread:${e.pid}.${e.thread}`, tid: e.thread }),
   },
   'mem.write': {
     layer: 'api',
     doc: 'A CPU write to mapped GPU memory (BO, offset, bytes), known before the GPU could read it.',
     text: (e) => `mem.write bo=${e.bo} +${hex(e.offsetBytes)} len=${e.bytes.length}`,
+    row: (e) => ({ object: `bo:${e.bo}`, tid: null }),
   },
   'frame.present': {
     layer: 'api',
     doc: 'A swapchain image presented: frame number, size and RGBA8 pixels.',
     text: (e) => `present frame=${e.frame} ${e.width}x${e.height}`,
+    row: (e) => ({ object: `frame:${e.frame}`, tid: null }),
   },
   'kmd.ioctl': {
     layer: 'kmd',
     doc: 'An ioctl on a DRM file: request, argument bytes in and out, user copies, errno.',
     text: (e) => `ioctl(${e.fd}, ${e.name}) = ${e.errno ? `-${errnoName(e.errno)}` : '0'} <${e.durNs}ns>`,
+    row: (e) => ({ object: `fd:${e.fd}`, tid: null }),
   },
   'hw.mmio': {
     layer: 'hw',
     doc: 'A register access by the KMD through the bus.',
     text: (e) => `mmio ${e.op} ${e.reg} (${hex(e.offset)}) ${e.op === 'write' ? '<-' : '->'} ${hex(e.value)}`,
+    row: (e) => ({ object: `reg:${e.reg}`, tid: null }),
   },
   'hw.irq': {
     layer: 'hw',
     doc: 'An interrupt line raised by the GPU, with its raw status.',
     text: (e) => `irq ${e.line} status=${hex(e.status)}`,
+    row: (e) => ({ object: `irq:${e.line}`, tid: null }),
   },
   'hw.fault': {
     layer: 'hw',
     doc: 'A GPU fault: unit slot, address space, kind, address and access.',
     text: (e) => `fault ${e.fault} slot=${e.slot} as=${e.as} va=${hex(e.va)} ${e.access}: ${e.detail}`,
+    row: (e) => ({ object: `as:${e.as}`, tid: null }),
   },
   'hw.job': {
     layer: 'hw',
     doc: 'An engine job (copy, fill, dispatch, draw) from start to completion.',
     text: (e) => `${e.engine} ${e.op} slot=${e.slot} ${e.ok ? 'ok' : 'FAILED'} work=${e.work} <${e.durNs}ns>`,
+    row: (e) => ({ object: `slot:${e.slot}`, tid: null }),
   },
   'kmd.job_queued': {
     layer: 'kmd',
     doc: 'GROUP_SUBMIT queued a job; it waits for its dependencies.',
     text: (e) => `job ${e.jobId} queued group=${e.group} queue=${e.queue} stream=${hex(e.streamVa)}+${e.streamSizeBytes} waits=${e.waits}`,
+    row: (e) => ({ object: `job:${e.jobId}`, tid: null }),
   },
   'kmd.job_started': {
     layer: 'kmd',
     doc: 'A job was written to its queue ring on a hardware slot.',
     text: (e) => `job ${e.jobId} started slot=${e.slot}`,
+    row: (e) => ({ object: `job:${e.jobId}`, tid: null }),
   },
   'kmd.job_finished': {
     layer: 'kmd',
     doc: 'A job completed, faulted, timed out or was cancelled.',
     text: (e) => `job ${e.jobId} ${e.status}`,
+    row: (e) => ({ object: `job:${e.jobId}`, tid: null }),
   },
   'kmd.fence_signal': {
     layer: 'kmd',
     doc: 'A dma-fence signalled (error 0 = success).',
     text: (e) => `fence ${e.context}#${e.seqno} signalled${e.error ? ` error=-${errnoName(e.error)}` : ''}`,
+    row: (e) => ({ object: `fence:${e.context}:${e.seqno}`, tid: null }),
   },
   'kmd.syncobj': {
     layer: 'kmd',
     doc: 'A syncobj changed: a fence attached or signalled at a point, reset or transferred.',
     text: (e) => `syncobj ${e.handle} ${e.op} point=${e.point}`,
+    row: (e) => ({ object: `syncobj:${e.handle}`, tid: null }),
   },
   'kmd.reset': {
     layer: 'kmd',
     doc: 'A GPU reset: why, which groups were guilty and which innocent.',
     text: (e) => `reset (${e.reason}) guilty=[${e.guiltyGroups.join(',')}] innocent=[${e.innocentGroups.join(',')}]`,
+    row: () => ({ object: 'gpu', tid: null }),
   },
   'kmd.group_state': {
     layer: 'kmd',
     doc: 'A scheduling group changed state (DRM_PANTHOR_GROUP_STATE_* flags).',
     text: (e) => `group ${e.group} state=${hex(e.state)} (${e.reason})`,
+    row: (e) => ({ object: `group:${e.group}`, tid: null }),
   },
 };
 

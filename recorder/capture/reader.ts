@@ -1,0 +1,292 @@
+/**
+ * Reading a capture: `openCapture(path)` checks the file and returns a reader, or an
+ * error that names what is wrong (no such file, not SQLite, truncated or corrupt, not
+ * a capture, missing tables, written by a newer format).
+ *
+ * The database is opened read-only. Typed queries are built with Kysely and run
+ * synchronously: a query is compiled once, its statement prepared once and cached
+ * by SQL text, which keeps Kysely off the per-row cost (`reader.kysely` is also a
+ * full async Kysely instance for callers that want one). `query(sql)` is the free-form
+ * entry point for the CLI and API: one statement, which SQLite must report as
+ * read-only and row-returning; ATTACH / DETACH are refused by name because SQLite
+ * counts them as read-only.
+ *
+ * Version rule: a file is readable when its `min_reader_version` ≤ READER_VERSION;
+ * a newer `format_version` with an old `min_reader_version` only added things this
+ * reader ignores.
+ *
+ * Example:
+ *   const r = openCapture('run.tfcap');
+ *   if (!r.ok) console.error(r.error.message);   // e.g. "run.tfcap is truncated: …"
+ *   r.value.events({ kind: 'kmd.ioctl', limit: 10 })  // → { ok: true, value: [{ seq, causeSeq, event }, …] }
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql, type Compilable } from 'kysely';
+import type { TraceEvent } from '../../engine/trace/events';
+import { decodeBlob } from './blob-codec';
+import { fail, ok, type CaptureError, type Result } from './result';
+import { decodeEvent } from './row-codec';
+import { APPLICATION_ID, READER_VERSION, REQUIRED_TABLES, type CaptureState } from './schema';
+import type { CaptureTables, EventsTable } from './tables';
+
+export interface CaptureMeta {
+  readonly formatVersion: number;
+  readonly minReaderVersion: number;
+  readonly state: CaptureState;
+  readonly app: string;
+  readonly options: unknown;
+  readonly seed: number;
+  readonly injectedBugs: readonly string[];
+  readonly engineVersion: string;
+  readonly createdAt: string;
+  readonly host: string;
+  readonly finishedAt: string | null;
+  /** Set by finish(); null while recording (count the rows instead). */
+  readonly eventCount: number | null;
+}
+
+export interface EventFilter {
+  /** Inclusive seq range. */
+  readonly fromSeq?: number;
+  readonly toSeq?: number;
+  readonly kind?: string;
+  readonly object?: string;
+  readonly limit?: number;
+}
+
+export interface DecodedEvent {
+  readonly seq: number;
+  readonly causeSeq: number | null;
+  readonly event: TraceEvent;
+}
+
+export interface KindCount {
+  readonly layer: string;
+  readonly kind: string;
+  readonly count: number;
+}
+
+export interface CaptureSummary {
+  readonly events: number;
+  readonly byKind: readonly KindCount[];
+  readonly byLayer: Readonly<Record<string, number>>;
+  readonly blobs: number;
+  readonly blobBytes: number;
+  readonly storedBlobBytes: number;
+}
+
+export interface QueryResult {
+  readonly columns: readonly string[];
+  readonly rows: readonly unknown[][];
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+export function openCapture(path: string): Result<CaptureReader> {
+  if (!existsSync(path)) return fail('not-found', `${path}: no such file`);
+  const header = readHeader(path);
+  if (header.length < 100 || Buffer.from(header.subarray(0, 16)).toString('latin1') !== SQLITE_MAGIC) {
+    return fail('not-sqlite', `${path} is not a SQLite database (${header.length === 0 ? 'empty file' : 'no SQLite header'}), so not a capture`);
+  }
+  const view = new DataView(header.buffer, header.byteOffset, header.length);
+  const pageSize = view.getUint16(16) === 1 ? 65536 : view.getUint16(16);
+  const pages = view.getUint32(28);
+  const sizeBytes = statSync(path).size;
+  if (pages * pageSize > sizeBytes) {
+    return fail('corrupt', `${path} is truncated: its header says ${pages} pages of ${pageSize} B (${pages * pageSize} B), the file has ${sizeBytes} B`);
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    return fail('corrupt', `${path} cannot be opened as SQLite: ${(err as Error).message}`);
+  }
+  const checked = guard(path, () => checkCapture(path, db));
+  if (!checked.ok) {
+    db.close();
+    return checked;
+  }
+  if (checked.value) {
+    db.close();
+    return { ok: false, error: checked.value };
+  }
+  return ok(new CaptureReader(path, db));
+}
+
+function readHeader(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = new Uint8Array(100);
+    const n = readSync(fd, buf, 0, 100, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** undefined when `db` is a capture this reader can read, else what is wrong. */
+function checkCapture(path: string, db: Database.Database): CaptureError | undefined {
+  const tables = new Set((db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[]));
+  const appId = Number(db.pragma('application_id', { simple: true }));
+  if (appId !== APPLICATION_ID && !tables.has('meta')) {
+    return { code: 'not-a-capture', message: `${path} is a SQLite database but not a capture (application_id ${appId}, no meta table)` };
+  }
+  const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
+  if (missing.length) return { code: 'missing-tables', message: `${path} is not a complete capture: missing table(s) ${missing.join(', ')}` };
+  const v = db.prepare('SELECT format_version, min_reader_version FROM meta WHERE id = 1').get() as
+    { format_version: number; min_reader_version: number } | undefined;
+  if (!v) return { code: 'corrupt', message: `${path}: the meta table has no row` };
+  if (v.min_reader_version > READER_VERSION) {
+    return {
+      code: 'too-new',
+      message: `${path} has format_version ${v.format_version} and needs a reader of version ${v.min_reader_version} or newer; this reader supports up to ${READER_VERSION} (upgrade tracefold)`,
+    };
+  }
+  return undefined;
+}
+
+/** Runs `fn`, turning SQLite's corruption errors into a 'corrupt' error value. */
+function guard<T>(path: string, fn: () => T): Result<T> {
+  try {
+    return ok(fn());
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+      return fail('corrupt', `${path} is damaged: ${(err as Error).message}`);
+    }
+    throw err;
+  }
+}
+
+export class CaptureReader {
+  /** Kysely over the read-only connection (async `execute`, or `compile` for `all`). */
+  readonly kysely: Kysely<CaptureTables>;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly blobCache = new Map<number, Uint8Array>();
+
+  constructor(readonly path: string, private readonly db: Database.Database) {
+    this.kysely = new Kysely<CaptureTables>({ dialect: new SqliteDialect({ database: db }) });
+  }
+
+  /** Runs a Kysely query synchronously on a cached prepared statement. */
+  all<O>(query: Compilable<O>): O[] {
+    const c = query.compile();
+    let stmt = this.statements.get(c.sql);
+    if (!stmt) {
+      stmt = this.db.prepare(c.sql);
+      this.statements.set(c.sql, stmt);
+    }
+    return stmt.all(...(c.parameters as unknown[])) as O[];
+  }
+
+  meta(): CaptureMeta {
+    const m = this.all(this.kysely.selectFrom('meta').selectAll().where('id', '=', 1))[0];
+    if (!m) throw new Error(`${this.path}: meta row vanished`);
+    return {
+      formatVersion: m.format_version, minReaderVersion: m.min_reader_version, state: m.state, app: m.app,
+      options: JSON.parse(m.options_json), seed: m.seed, injectedBugs: JSON.parse(m.injected_bugs_json) as string[],
+      engineVersion: m.engine_version, createdAt: m.created_at, host: m.host, finishedAt: m.finished_at, eventCount: m.event_count,
+    };
+  }
+
+  /** Raw rows in seq order, filtered. */
+  eventRows(f: EventFilter = {}): EventsTable[] {
+    let q = this.kysely.selectFrom('events').selectAll();
+    if (f.fromSeq !== undefined) q = q.where('seq', '>=', f.fromSeq);
+    if (f.toSeq !== undefined) q = q.where('seq', '<=', f.toSeq);
+    if (f.kind !== undefined) q = q.where('kind', '=', f.kind);
+    if (f.object !== undefined) q = q.where('object', '=', f.object);
+    q = q.orderBy('seq');
+    if (f.limit !== undefined) q = q.limit(f.limit);
+    return this.all(q);
+  }
+
+  /** Events decoded back into TraceEvents with their byte fields restored. */
+  events(f: EventFilter = {}): Result<DecodedEvent[]> {
+    const out: DecodedEvent[] = [];
+    const getBlob = (id: number): Uint8Array | undefined => this.blob(id);
+    for (const row of this.eventRows(f)) {
+      const d = decodeEvent(row, getBlob);
+      if (!d.ok) return fail('bad-row', `event ${row.seq}: ${d.error.message}`);
+      out.push({ seq: row.seq, causeSeq: row.cause_seq, event: d.value });
+    }
+    return ok(out);
+  }
+
+  /** A blob's uncompressed bytes (a fresh copy), or undefined. */
+  blob(id: number): Uint8Array | undefined {
+    const cached = this.blobCache.get(id);
+    if (cached) return cached.slice();
+    const row = this.all(this.kysely.selectFrom('blobs').select(['codec', 'data']).where('id', '=', id))[0];
+    if (!row) return undefined;
+    const bytes = decodeBlob(row.codec, row.data);
+    if (bytes.length <= 4096) {
+      if (this.blobCache.size >= 65536) this.blobCache.clear();
+      this.blobCache.set(id, bytes);
+      return bytes.slice();
+    }
+    return bytes;
+  }
+
+  blobByHash(hash: string): Uint8Array | undefined {
+    const row = this.all(this.kysely.selectFrom('blobs').select('id').where('hash', '=', hash))[0];
+    return row ? this.blob(row.id) : undefined;
+  }
+
+  summary(): CaptureSummary {
+    const byKind = this.all(
+      this.kysely.selectFrom('events').select(({ fn }) => ['layer', 'kind', fn.countAll<number>().as('count')])
+        .groupBy(['layer', 'kind']).orderBy('layer').orderBy('kind'),
+    );
+    const byLayer: Record<string, number> = {};
+    for (const k of byKind) byLayer[k.layer] = (byLayer[k.layer] ?? 0) + k.count;
+    const b = this.all(
+      this.kysely.selectFrom('blobs').select([
+        sql<number>`count(*)`.as('n'),
+        sql<number>`coalesce(sum(size_bytes), 0)`.as('size'),
+        sql<number>`coalesce(sum(length(data)), 0)`.as('stored'),
+      ]),
+    )[0];
+    return {
+      events: byKind.reduce((n, k) => n + k.count, 0), byKind, byLayer,
+      blobs: b?.n ?? 0, blobBytes: b?.size ?? 0, storedBlobBytes: b?.stored ?? 0,
+    };
+  }
+
+  /**
+   * Free-form read-only SQL: one statement that returns rows. Anything else is
+   * refused with a 'read-only' error before it runs.
+   * Example: `query('SELECT kind, count(*) FROM events GROUP BY kind')`
+   * → `{ ok: true, value: { columns: ['kind', 'count(*)'], rows: [['hw.irq', 12], …] } }`;
+   * `query('DELETE FROM events')` → `{ ok: false, error: { code: 'read-only', … } }`.
+   */
+  query(sql: string, params: readonly unknown[] = []): Result<QueryResult> {
+    if (/^\s*(ATTACH|DETACH)\b/i.test(sql)) return fail('read-only', `captures are queried read-only: ${sql.trim().split(/\s+/)[0]!.toUpperCase()} is not allowed`);
+    let stmt: Database.Statement;
+    try {
+      stmt = this.db.prepare(sql);
+    } catch (err) {
+      return fail('sql', (err as Error).message);
+    }
+    if (!stmt.readonly) return fail('read-only', `captures are queried read-only: this statement would modify the database (${firstWords(sql)})`);
+    if (!stmt.reader) return fail('read-only', `only queries that return rows are allowed (${firstWords(sql)})`);
+    try {
+      const columns = stmt.columns().map((c) => c.name);
+      const rows = stmt.raw(true).all(...params) as unknown[][];
+      return ok({ columns, rows });
+    } catch (err) {
+      return fail('sql', (err as Error).message);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function firstWords(sql: string): string {
+  const s = sql.trim().replace(/\s+/g, ' ');
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
