@@ -4,9 +4,11 @@
  */
 import type { App } from './app';
 import { compute } from './compute';
+import { isolation } from './isolation';
 import { multiqueue } from './multiqueue';
 import { sharing } from './sharing';
 import { stress } from './stress';
+import { streaming } from './streaming';
 import { triangle } from './triangle';
 import { vkcube } from './vkcube';
 
@@ -17,6 +19,8 @@ export const APPS: readonly App[] = [
   multiqueue,
   sharing,
   stress,
+  streaming,
+  isolation,
 ];
 
 export function appByName(name: string): App | undefined {

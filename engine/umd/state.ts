@@ -20,8 +20,8 @@ import { VK_QUEUE_COMPUTE_BIT, VK_QUEUE_GRAPHICS_BIT, VK_QUEUE_TRANSFER_BIT } fr
 import type * as T from './vk-types';
 
 export const QUEUE_FAMILIES: readonly T.VkQueueFamilyProperties[] = [
-  { queueFlags: VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT, queueCount: 2 },
-  { queueFlags: VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT, queueCount: 2 },
+  { queueFlags: VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT, queueCount: 4 },
+  { queueFlags: VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT, queueCount: 4 },
 ];
 
 /** Linux ETIME: what a syncobj wait answers when its deadline passes. */
