@@ -47,6 +47,7 @@ export function kmdBackend(stack: Stack, pid: number, fd: number): KmdBackend {
     memory: proc.memory,
     ioctl: (request, argp) => stack.kmd.ioctl(pid, fd, request, argp),
     mmap: (offset, length) => stack.kmd.mmap(pid, fd, offset, length),
+    munmap: (addr) => stack.kmd.munmap(pid, addr),
     nowNs: () => stack.sim.nowNs,
     spendNs: (durationNs) => stack.sim.advanceTo(stack.sim.nowNs + durationNs),
   };

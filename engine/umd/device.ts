@@ -101,7 +101,9 @@ export class DeviceCore {
     return this.drm.call(U.DRM_IOCTL_PANTHOR_VM_BIND, { vm_id: this.vmId, flags: 0, ops }).errno;
   }
 
+  /** Unmap from the CPU and the GPU and close the handle: the BO's pages go with the last reference. */
   release(a: GpuAllocation): void {
+    if (a.cpu) this.backend.munmap(a.cpu);
     const ops = this.drm.array(U.drm_panthor_vm_bind_op, [{ flags: U.DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP, va: a.va, size: a.sizeBytes }]);
     this.drm.call(U.DRM_IOCTL_PANTHOR_VM_BIND, { vm_id: this.vmId, flags: 0, ops });
     this.drm.call(U.DRM_IOCTL_GEM_CLOSE, { handle: a.bo });

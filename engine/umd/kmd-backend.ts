@@ -13,6 +13,8 @@ export interface KmdBackend {
   ioctl(request: number, argp: number): number;
   /** mmap of a BO's fake offset: a user address, or -errno. */
   mmap(offset: number, lengthBytes: number): number;
+  /** munmap of an address mmap returned: 0 or -errno. */
+  munmap(addr: number): number;
   /** CLOCK_MONOTONIC in ns (virtual), for absolute wait deadlines. */
   nowNs(): number;
   /** Let virtual time pass on the CPU (work the app does between API calls). */
