@@ -6,7 +6,11 @@ import { Command } from 'commander';
 import { registerApps } from './apps';
 import { registerDemo } from './demo';
 import { registerDisasm } from './disasm';
+import { registerEvents } from './events';
+import { registerInfo } from './info';
 import { registerIoctls } from './ioctls';
+import { registerQuery } from './query';
+import { registerRecord } from './record';
 import { registerRun } from './run';
 
 const program = new Command();
@@ -21,5 +25,9 @@ registerDisasm(program);
 registerIoctls(program);
 registerRun(program);
 registerApps(program);
+registerRecord(program);
+registerInfo(program);
+registerEvents(program);
+registerQuery(program);
 
 await program.parseAsync(process.argv);

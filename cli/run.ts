@@ -134,7 +134,7 @@ export function frameFileName(index: number): string {
   return `frame-${String(index).padStart(4, '0')}.png`;
 }
 
-function parseFlags(flags: RunFlags): { options: Partial<AppOptions>; inject: string[] } | { error: string } {
+export function parseFlags(flags: RunFlags): { options: Partial<AppOptions>; inject: string[] } | { error: string } {
   const options: { -readonly [K in keyof AppOptions]?: AppOptions[K] } = {};
   const integer = (name: string, value: string | undefined, min: number, max: number): number | string | undefined => {
     if (value === undefined) return undefined;
@@ -217,7 +217,7 @@ async function loadUserApp(target: string, file: string): Promise<Loaded> {
 }
 
 /** One readable message: the error's own text (tsx/esbuild put the file:line of a syntax error there), no stack. */
-function errorText(e: unknown): string {
+export function errorText(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const message = e.message.split(/\n\s*Require stack:/)[0]!.replace(/\?namespace=[\w-]+/g, '');
   const lines = message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);

@@ -16,7 +16,7 @@ import type { TraceSink } from './trace/sink';
 import { nullSink } from './trace/sink';
 import type { TrackingMode } from './umd/memory-tracking';
 import type { PresentedFrame } from './umd/swapchain';
-import { createVulkan } from './umd/vulkan';
+import { createVulkan, type Vk } from './umd/vulkan';
 
 export interface RunOptions extends Partial<AppOptions> {
   readonly inject?: readonly string[];
@@ -26,6 +26,11 @@ export interface RunOptions extends Partial<AppOptions> {
   readonly onFrame?: (frame: PresentedFrame) => void;
   /** Keep presented frames in the result (default true). */
   readonly keepFrames?: boolean;
+  /**
+   * Wrap each process's UMD dispatch table before the app sees it, as a Vulkan layer
+   * does (the recorder's API tap). `nowNs` reads the virtual clock.
+   */
+  readonly wrapVk?: (vk: Vk, pid: number, nowNs: () => number) => Vk;
 }
 
 export interface Check {
@@ -57,13 +62,14 @@ export function runApp(app: App, run: RunOptions = {}): RunResult {
   const startProcess = (): AppProcess => {
     const proc = stack.kmd.spawn();
     const fd = stack.kmd.open(proc.pid);
-    const vk = createVulkan(kmdBackend(stack, proc.pid, fd), {
+    const umd = createVulkan(kmdBackend(stack, proc.pid, fd), {
       sink, pid: proc.pid, tracking: run.tracking ?? 'shadow', bugs: bugs.umd,
       frameSink: (f) => {
         if (run.keepFrames !== false) frames.push(f);
         run.onFrame?.(f);
       },
     });
+    const vk = run.wrapVk ? run.wrapVk(umd, proc.pid, () => stack.sim.nowNs) : umd;
     return { pid: proc.pid, vk };
   };
   const main = startProcess();

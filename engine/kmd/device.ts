@@ -16,7 +16,7 @@ import { MMU_IRQ_CLEAR, MMU_IRQ_MASK, MMU_IRQ_STATUS } from '../hw/mmu-regs';
 import type { TraceSink } from '../trace/sink';
 import { nullSink } from '../trace/sink';
 import { dispatchIoctl, type IoctlResult } from './drv';
-import { ioctlName } from './uapi';
+import { ioctlByNr, ioctlName } from './uapi';
 import { DrmFile, Process } from './file';
 import { GemManager, type Bo } from './gem';
 import { releaseHeap } from './ioctl-group';
@@ -57,6 +57,12 @@ export class PanthorDevice {
   bindSeqno = 0;
   /** Id of the last syncobj created (labels trace events; handles are per file). */
   syncobjSeq = 0;
+  /** Seqno of the last stub fence (CPU-signalled syncobjs), so each signal can be named. */
+  stubSeqno = 0;
+  /** Number of the last ioctl entered (ids start at 1). */
+  private ioctlSeq = 0;
+  /** Id of the ioctl being handled, 0 outside one: what the handler's events carry as `ioctl`. */
+  currentIoctl = 0;
 
   constructor(
     readonly bus: Bus,
@@ -140,18 +146,25 @@ export class PanthorDevice {
 
   /**
    * ioctl(2): returns 0 or -errno. Time passes: the CPU spends `ioctlNs` in the
-   * kernel, during which the GPU keeps running.
+   * kernel, during which the GPU keeps running. `kmd.ioctl_enter` is emitted on entry
+   * and `kmd.ioctl` on return, with the same id; what the GPU does meanwhile (IRQs,
+   * other jobs' fences) is not the call's doing and does not carry the id.
    */
   ioctl(pid: number, fd: number, request: number, argp: number): number {
     const obj = this.processes.get(pid)?.fds.get(fd);
     const startNs = this.bus.nowNs;
+    const id = ++this.ioctlSeq;
+    this.sink.emit({ kind: 'kmd.ioctl_enter', tsNs: startNs, pid, fd, request, name: obj?.kind === 'drm' ? requestName(request) : failedIoctl(0, request).name, id });
     this.bus.runUntil(() => false, startNs + this.config.ioctlNs / 2);
+    const outer = this.currentIoctl;
+    this.currentIoctl = id;
     const result = obj?.kind === 'drm' ? dispatchIoctl(this, obj.file, request, argp) : failedIoctl(obj ? Errno.ENOTTY : Errno.EBADF, request);
+    this.currentIoctl = outer;
     const endNs = Math.max(this.bus.nowNs, startNs + this.config.ioctlNs);
     this.bus.runUntil(() => false, endNs);
     this.sink.emit({
       kind: 'kmd.ioctl', tsNs: startNs, durNs: this.bus.nowNs - startNs, pid, fd, request, name: result.name,
-      argIn: result.argIn, argOut: result.argOut, copies: result.copies, errno: result.errno,
+      argIn: result.argIn, argOut: result.argOut, copies: result.copies, errno: result.errno, id,
     });
     return result.errno ? -result.errno : 0;
   }
@@ -210,6 +223,11 @@ export class PanthorDevice {
 function failedIoctl(errno: number, request: number): IoctlResult {
   const empty = new Uint8Array(0);
   return { errno, name: ioctlName(request) ?? `0x${(request >>> 0).toString(16)}`, argIn: empty, argOut: empty, copies: [] };
+}
+
+/** The name `kmd.ioctl` will carry for a DRM file (the dispatcher's; unknown → hex). */
+function requestName(request: number): string {
+  return ioctlByNr(request)?.name ?? `0x${(request >>> 0).toString(16)}`;
 }
 
 function popcount(v: number): number {

@@ -95,7 +95,7 @@ const groupSubmit = typed(drm_panthor_group_submit, (ctx, a) => {
   // All checked: create every job and publish its fence before any can run.
   const jobs: Job[] = submits.map((s) => ctx.dev.sched.createJob(group.queues[s.queue_index]!, s.stream_addr, s.stream_size));
   jobs.forEach((job, i) => attachSignals(resolved[i]!.signals, job.fence));
-  jobs.forEach((job, i) => ctx.dev.sched.pushJob(job, resolved[i]!.waits));
+  jobs.forEach((job, i) => ctx.dev.sched.pushJob(job, resolved[i]!.waits, ctx.dev.currentIoctl));
   return 0;
 });
 

@@ -63,6 +63,11 @@ function handlesOf(ctx: IoctlContext, ptr: number, count: number): Syncobj[] | n
   return typeof handles === 'number' ? handles : lookupAll(ctx, handles);
 }
 
+/** A CPU-signalled fence, created (and signalled) by the current ioctl. */
+function stubFence(ctx: IoctlContext): DmaFence {
+  return DmaFence.signalledStub(ctx.dev.bus.nowNs, ctx.dev.sink, ++ctx.dev.stubSeqno, ctx.dev.currentIoctl);
+}
+
 /** Block (run the simulation) until `ready` or the absolute timeout; 0 or ETIME. */
 function blockUntil(ctx: IoctlContext, ready: () => boolean, timeoutNs: number): number {
   const bus = ctx.dev.bus;
@@ -75,7 +80,7 @@ function blockUntil(ctx: IoctlContext, ready: () => boolean, timeoutNs: number):
 const create = typed(drm_syncobj_create, (ctx, a) => {
   if (a.flags & ~DRM_SYNCOBJ_CREATE_SIGNALED) return Errno.EINVAL;
   const s = new Syncobj(++ctx.dev.syncobjSeq, ctx.dev.config.bugs);
-  if (a.flags & DRM_SYNCOBJ_CREATE_SIGNALED) s.replaceFence(DmaFence.signalledStub(ctx.dev.bus.nowNs));
+  if (a.flags & DRM_SYNCOBJ_CREATE_SIGNALED) s.replaceFence(stubFence(ctx));
   return { out: { handle: ctx.file.syncobjs.add(s) } };
 });
 
@@ -103,6 +108,38 @@ interface WaitEntry {
 }
 
 function waitCommon(ctx: IoctlContext, entries: readonly WaitEntry[], flags: number, timeoutNs: number): { errno: number; first: number } {
+  const r = waitUntil(ctx, entries, flags, timeoutNs);
+  if (r.errno === 0) {
+    const waitAll = (flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL) !== 0;
+    const ended = endedBy(entries, waitAll);
+    ctx.dev.sink.emit({
+      kind: 'kmd.wait_end', tsNs: ctx.dev.bus.nowNs, pid: ctx.file.process.pid, ioctl: ctx.dev.currentIoctl,
+      handles: entries.map((e) => ctx.file.syncobjs.find(e.syncobj) ?? 0), points: entries.map((e) => e.point),
+      endedBy: ended ? { context: ended.context, seqno: ended.seqno } : null, firstSignaled: r.first,
+    });
+  }
+  return r;
+}
+
+/**
+ * The fence whose signal made a finished wait's condition true. An entry completed
+ * with the last-signalled of its signalled fences; a wait-all ended with the latest
+ * entry, a wait-any with the earliest. Undefined when no needed fence has signalled
+ * (WAIT_AVAILABLE satisfied by an attach).
+ */
+function endedBy(entries: readonly WaitEntry[], waitAll: boolean): DmaFence | undefined {
+  let best: DmaFence | undefined;
+  for (const e of entries) {
+    const fences = e.point === 0 ? [e.syncobj.fence()] : (e.syncobj.fencesFor(e.point) ?? []);
+    let last: DmaFence | undefined;
+    for (const f of fences) if (f?.isSignalled && (!last || f.signalOrder > last.signalOrder)) last = f;
+    if (!last || e.syncobj.isSignalled(e.point) !== true) continue;
+    if (!best || (waitAll ? last.signalOrder > best.signalOrder : last.signalOrder < best.signalOrder)) best = last;
+  }
+  return best;
+}
+
+function waitUntil(ctx: IoctlContext, entries: readonly WaitEntry[], flags: number, timeoutNs: number): { errno: number; first: number } {
   const forSubmit = (flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT) !== 0;
   const available = (flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE) !== 0;
   if (!forSubmit && entries.some((e) => e.syncobj.isSignalled(e.point) === undefined)) return { errno: Errno.EINVAL, first: 0 };
@@ -139,7 +176,7 @@ const reset = typed(drm_syncobj_array, (ctx, a) => {
   if (typeof objs === 'number') return objs;
   for (const s of objs) {
     s.replaceFence(undefined);
-    ctx.dev.sink.emit({ kind: 'kmd.syncobj', tsNs: ctx.dev.bus.nowNs, pid: ctx.file.process.pid, handle: ctx.file.syncobjs.find(s) ?? 0, op: 'reset', point: 0 });
+    ctx.dev.sink.emit({ kind: 'kmd.syncobj', tsNs: ctx.dev.bus.nowNs, pid: ctx.file.process.pid, handle: ctx.file.syncobjs.find(s) ?? 0, op: 'reset', point: 0, ioctl: ctx.dev.currentIoctl });
   }
   return 0;
 });
@@ -148,8 +185,8 @@ const signal = typed(drm_syncobj_array, (ctx, a) => {
   const objs = handlesOf(ctx, a.handles, a.count_handles);
   if (typeof objs === 'number') return objs;
   for (const s of objs) {
-    s.replaceFence(DmaFence.signalledStub(ctx.dev.bus.nowNs));
-    ctx.dev.sink.emit({ kind: 'kmd.syncobj', tsNs: ctx.dev.bus.nowNs, pid: ctx.file.process.pid, handle: ctx.file.syncobjs.find(s) ?? 0, op: 'signal', point: 0 });
+    s.replaceFence(stubFence(ctx));
+    ctx.dev.sink.emit({ kind: 'kmd.syncobj', tsNs: ctx.dev.bus.nowNs, pid: ctx.file.process.pid, handle: ctx.file.syncobjs.find(s) ?? 0, op: 'signal', point: 0, ioctl: ctx.dev.currentIoctl });
   }
   return 0;
 });
@@ -162,10 +199,10 @@ const timelineSignal = typed(drm_syncobj_timeline_array, (ctx, a) => {
   if (typeof points === 'number') return points;
   objs.forEach((s, i) => {
     const point = points[i]!;
-    const stub = DmaFence.signalledStub(ctx.dev.bus.nowNs);
+    const stub = stubFence(ctx);
     if (point === 0) s.replaceFence(stub);
     else s.addPoint(point, stub);
-    ctx.dev.sink.emit({ kind: 'kmd.syncobj', tsNs: ctx.dev.bus.nowNs, pid: ctx.file.process.pid, handle: ctx.file.syncobjs.find(s) ?? 0, op: 'signal', point });
+    ctx.dev.sink.emit({ kind: 'kmd.syncobj', tsNs: ctx.dev.bus.nowNs, pid: ctx.file.process.pid, handle: ctx.file.syncobjs.find(s) ?? 0, op: 'signal', point, ioctl: ctx.dev.currentIoctl });
   });
   return 0;
 });
@@ -195,14 +232,14 @@ const transfer = typed(drm_syncobj_transfer, (ctx, a) => {
   const fence = joinFences(ctx, fences, `transfer.${a.src_handle}`);
   if (a.dst_point === 0) dst.replaceFence(fence);
   else dst.addPoint(a.dst_point, fence);
-  ctx.dev.sink.emit({ kind: 'kmd.syncobj', tsNs: ctx.dev.bus.nowNs, pid: ctx.file.process.pid, handle: a.dst_handle, op: 'transfer', point: a.dst_point });
+  ctx.dev.sink.emit({ kind: 'kmd.syncobj', tsNs: ctx.dev.bus.nowNs, pid: ctx.file.process.pid, handle: a.dst_handle, op: 'transfer', point: a.dst_point, ioctl: ctx.dev.currentIoctl });
   return 0;
 });
 
 /** One fence that signals when all of `fences` have (a dma_fence_array). */
 function joinFences(ctx: IoctlContext, fences: readonly DmaFence[], context: string): DmaFence {
   if (fences.length === 1) return fences[0]!;
-  const joined = new DmaFence(context, ++ctx.dev.bindSeqno);
+  const joined = new DmaFence(context, ++ctx.dev.bindSeqno, 0, ctx.dev.currentIoctl);
   let left = fences.length;
   if (left === 0) joined.signal(ctx.dev.bus.nowNs, ctx.dev.sink);
   for (const f of fences) f.onSignal(() => --left === 0 && joined.signal(ctx.dev.bus.nowNs, ctx.dev.sink, fences.find((x) => x.error)?.error ?? 0));

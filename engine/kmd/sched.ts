@@ -221,12 +221,13 @@ export class Scheduler {
     return job;
   }
 
-  pushJob(job: Job, waits: readonly DmaFence[]): void {
+  /** `ioctl`: id of the GROUP_SUBMIT queuing it (carried by kmd.job_queued). */
+  pushJob(job: Job, waits: readonly DmaFence[], ioctl: number): void {
     const queue = job.queue;
     queue.pending.push(job);
     this.sink.emit({
       kind: 'kmd.job_queued', tsNs: this.bus.nowNs, jobId: job.id, pid: queue.group.pid, group: queue.group.id,
-      queue: queue.index, streamVa: job.streamVa, streamSizeBytes: job.streamSizeBytes, waits: waits.length,
+      queue: queue.index, streamVa: job.streamVa, streamSizeBytes: job.streamSizeBytes, waits: waits.length, ioctl,
     });
     for (const f of waits) {
       if (f.isSignalled) {

@@ -35,6 +35,78 @@ export interface IoctlEvent {
   readonly copies: readonly UserCopy[];
   /** 0 on success, else the errno. */
   readonly errno: number;
+  /** The call's number on its device; its `kmd.ioctl_enter` has the same id. */
+  readonly id: number;
+}
+
+/**
+ * An ioctl entered the KMD (before any argument is copied). `id` numbers the device's
+ * ioctls from 1; the `kmd.ioctl` emitted when the call returns has the same id, and
+ * events the handler causes carry it as `ioctl`.
+ */
+export interface IoctlEnterEvent {
+  readonly kind: 'kmd.ioctl_enter';
+  readonly tsNs: number;
+  readonly pid: number;
+  readonly fd: number;
+  readonly request: number;
+  readonly name: string;
+  readonly id: number;
+}
+
+/** A fence identity: its timeline and its position on it. */
+export interface FenceRef {
+  readonly context: string;
+  readonly seqno: number;
+}
+
+/**
+ * A SYNCOBJ_WAIT / SYNCOBJ_TIMELINE_WAIT ended successfully. `endedBy` is the fence
+ * whose signal made the condition true: the last one signalled among those the wait
+ * needed (the earliest-completing entry for a wait-any). For a wait satisfied on
+ * entry it is the fence that was already signalled; null only for WAIT_AVAILABLE
+ * waits that ended on a fence being attached, not signalled.
+ */
+export interface WaitEndEvent {
+  readonly kind: 'kmd.wait_end';
+  readonly tsNs: number;
+  readonly pid: number;
+  readonly ioctl: number;
+  readonly handles: readonly number[];
+  /** Timeline points, one per handle (all 0 for SYNCOBJ_WAIT). */
+  readonly points: readonly number[];
+  readonly endedBy: FenceRef | null;
+  /** first_signaled as returned to userspace. */
+  readonly firstSignaled: number;
+}
+
+/**
+ * An API call entering the UMD, as a Vulkan layer sees it. `args` is JSON-safe:
+ * handles, numbers, strings and plain objects/arrays as passed; byte arrays as bytes
+ * (push constants, shader code); anything else reduced to a short description.
+ */
+export interface ApiCallEvent {
+  readonly kind: 'api.call';
+  readonly tsNs: number;
+  readonly pid: number;
+  readonly name: string;
+  readonly args: readonly unknown[];
+}
+
+/**
+ * The call returned. `result` is the VkResult (null for functions returning nothing,
+ * like vkCmd*); `value` a summary of what it returned (handles, numbers; a mapped
+ * view only as `{ lengthBytes }`), `message` the validation message of a failure.
+ */
+export interface ApiReturnEvent {
+  readonly kind: 'api.return';
+  readonly tsNs: number;
+  readonly durNs: number;
+  readonly pid: number;
+  readonly name: string;
+  readonly result: number | null;
+  readonly value: unknown;
+  readonly message: string;
 }
 
 export interface MmioEvent {
@@ -86,6 +158,8 @@ export interface JobQueuedEvent {
   readonly streamVa: number;
   readonly streamSizeBytes: number;
   readonly waits: number;
+  /** The GROUP_SUBMIT that queued it (ioctl id). */
+  readonly ioctl: number;
 }
 
 export interface JobStartedEvent {
@@ -108,7 +182,13 @@ export interface FenceSignalEvent {
   readonly context: string;
   readonly seqno: number;
   readonly error: number;
+  /** Job whose done-fence this is; 0 for other fences. */
   readonly jobId: number;
+  /**
+   * For fences not signalled by a job (CPU-signalled stubs, VM_BIND and joined
+   * fences): the ioctl that created them; 0 for job fences.
+   */
+  readonly ioctl: number;
 }
 
 export interface SyncobjEvent {
@@ -118,6 +198,8 @@ export interface SyncobjEvent {
   readonly handle: number;
   readonly op: 'signal' | 'reset' | 'transfer' | 'attach';
   readonly point: number;
+  /** The ioctl that changed it. */
+  readonly ioctl: number;
 }
 
 export interface ResetEvent {
@@ -172,10 +254,14 @@ export interface ThreadSwitchEvent {
 }
 
 export type TraceEvent =
+  | ApiCallEvent
+  | ApiReturnEvent
   | ThreadSwitchEvent
   | MemWriteEvent
   | FramePresentEvent
+  | IoctlEnterEvent
   | IoctlEvent
+  | WaitEndEvent
   | MmioEvent
   | IrqEvent
   | FaultEvent
@@ -213,7 +299,26 @@ export interface EventRow {
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
+/** An API argument in one short line: byte arrays by length, objects as JSON. */
+function argText(v: unknown): string {
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  if (typeof v === 'object' && v !== null) return JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? `<${x.length} bytes>` : x));
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
 export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
+  'api.call': {
+    layer: 'api',
+    doc: 'An API call entering the UMD (name and arguments), as a Vulkan layer sees it.',
+    text: (e) => `${e.name}(${e.args.map(argText).join(', ')})`,
+    row: (e) => ({ object: `api:${e.name}`, tid: null }),
+  },
+  'api.return': {
+    layer: 'api',
+    doc: 'An API call returned: VkResult (null for void functions), value summary, validation message.',
+    text: (e) => `${e.name} = ${e.result ?? 'void'}${e.value !== null && e.value !== undefined ? ` ${argText(e.value)}` : ''}${e.message ? ` (${e.message})` : ''} <${e.durNs}ns>`,
+    row: (e) => ({ object: `api:${e.name}`, tid: null }),
+  },
   'app.thread_switch': {
     layer: 'api',
     doc: 'The seeded scheduler handed the CPU to another app thread (recorded so replay can force the same interleaving).',
@@ -237,6 +342,18 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
     doc: 'An ioctl on a DRM file: request, argument bytes in and out, user copies, errno.',
     text: (e) => `ioctl(${e.fd}, ${e.name}) = ${e.errno ? `-${errnoName(e.errno)}` : '0'} <${e.durNs}ns>`,
     row: (e) => ({ object: `fd:${e.fd}`, tid: null }),
+  },
+  'kmd.ioctl_enter': {
+    layer: 'kmd',
+    doc: 'An ioctl entered the KMD: request and the id its return and its effects carry.',
+    text: (e) => `ioctl(${e.fd}, ${e.name}) #${e.id} ...`,
+    row: (e) => ({ object: `fd:${e.fd}`, tid: null }),
+  },
+  'kmd.wait_end': {
+    layer: 'kmd',
+    doc: 'A syncobj wait ended successfully, and the fence whose signal ended it (its object: the same fence as that signal).',
+    text: (e) => `wait #${e.ioctl} on [${e.handles.map((h, i) => (e.points[i] ? `${h}@${e.points[i]}` : `${h}`)).join(',')}] ended by ${e.endedBy ? `${e.endedBy.context}#${e.endedBy.seqno}` : 'attach'} first=${e.firstSignaled}`,
+    row: (e) => ({ object: e.endedBy ? `fence:${e.endedBy.context}:${e.endedBy.seqno}` : null, tid: null }),
   },
   'hw.mmio': {
     layer: 'hw',

@@ -16,6 +16,7 @@ const COLUMN_FIELDS = new Set(['kind', 'tsNs', 'durNs', 'pid']);
 
 function typeOf(v: unknown): string {
   if (v instanceof Uint8Array) return 'bytes → `{"$blob":id}`';
+  if (Array.isArray(v) && new Set(v.map((x) => (x instanceof Uint8Array ? 'bytes' : x === null ? 'null' : typeof x))).size > 1) return 'array of JSON values (bytes → `{"$blob":id}`)';
   if (Array.isArray(v)) return v.length && typeof v[0] === 'object' ? `array of { ${fieldsOf(v[0] as object)} }` : `array of ${typeof (v[0] ?? '')}`;
   return typeof v;
 }
@@ -30,7 +31,10 @@ function objectTemplate(kind: EventKind, sample: object): string {
   const object = spec.row(sample as never).object;
   if (object === null) return '—';
   let t = object;
-  for (const [k, v] of Object.entries(sample)) {
+  // Fields of nested plain objects count too, by path (`endedBy.seqno`).
+  const fields = Object.entries(sample).flatMap(([k, v]): Array<[string, unknown]> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) ? Object.entries(v).map(([k2, x]) => [`${k}.${k2}`, x]) : [[k, v]]);
+  for (const [k, v] of fields) {
     if (k === 'kind' || k === 'tsNs' || (typeof v !== 'number' && typeof v !== 'string')) continue;
     const s = String(v);
     if (s && t.includes(`:${s}`)) t = t.replace(`:${s}`, `:<${k}>`);

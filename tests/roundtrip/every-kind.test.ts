@@ -54,12 +54,13 @@ describe('every event kind round-trips through a capture', () => {
   });
 
   it('stores each distinct payload once and links fields to blobs', () => {
-    expect(finished.ok && finished.value.blobRefs).toBe(7);
-    expect(finished.ok && finished.value.blobs).toBe(6);
+    expect(finished.ok && finished.value.blobRefs).toBe(9);
+    expect(finished.ok && finished.value.blobs).toBe(7);
     const links = reader.query('SELECT seq, field, blob_id FROM event_blobs ORDER BY seq, field');
     expect(links.ok && links.value.rows).toEqual([
       [2, '$.bytes', 1], [3, '$.rgba', 2], [4, '$.argIn', 3], [4, '$.argOut', 4],
-      [4, '$.copies[0].bytes', 5], [4, '$.copies[1].bytes', 6], [16, '$.bytes', 1],
+      [4, '$.copies[0].bytes', 5], [4, '$.copies[1].bytes', 6],
+      [18, '$.args[2]', 7], [18, '$.args[6].code', 4], [20, '$.bytes', 1],
     ]);
     expect(reader.blob(1)).toEqual(samples['mem.write'].bytes);
     const stored = reader.query('SELECT codec, size_bytes, hash FROM blobs WHERE id = 1');
@@ -69,11 +70,11 @@ describe('every event kind round-trips through a capture', () => {
 
   it('finds events by kind, object and seq range', () => {
     expect(reader.eventRows({ object: 'job:12' }).map((r) => r.kind)).toEqual(['kmd.job_queued', 'kmd.job_started', 'kmd.job_finished']);
-    expect(reader.eventRows({ kind: 'mem.write' }).map((r) => r.seq)).toEqual([2, 16]);
+    expect(reader.eventRows({ kind: 'mem.write' }).map((r) => r.seq)).toEqual([2, 20]);
     expect(reader.eventRows({ fromSeq: 3, toSeq: 5 }).map((r) => r.seq)).toEqual([3, 4, 5]);
     const s = reader.summary();
-    expect(s.events).toBe(16);
-    expect(s.byLayer).toEqual({ api: 4, hw: 4, kmd: 8 });
-    expect(reader.meta()).toMatchObject({ state: 'complete', app: 'hand-made', eventCount: 16, formatVersion: 1, host: 'test-host' });
+    expect(s.events).toBe(20);
+    expect(s.byLayer).toEqual({ api: 6, hw: 4, kmd: 10 });
+    expect(reader.meta()).toMatchObject({ state: 'complete', app: 'hand-made', eventCount: 20, formatVersion: 1, host: 'test-host' });
   });
 });

@@ -1,0 +1,63 @@
+/**
+ * What `tracefold info` (and later the API's capture list) shows about a capture:
+ * its meta row, how much it holds per layer and kind, which processes and objects
+ * it concerns, and what it costs on disk.
+ *
+ * - `durationNs`: the virtual time of the last event (the engine clock starts at 0).
+ * - `objects`: distinct `events.object` values per type prefix (`bo:3` → `bo`).
+ * - `dedupRatio`: bytes referenced by events (the `event_blobs` view) ÷ bytes of the
+ *   distinct blobs; 1 when there are none. It scans every event's args, so it costs
+ *   a pass over the file.
+ * - `sizeBytes` counts the `-wal` companion of a capture still recording.
+ *
+ * Example: `captureOverview(reader)` → `{ meta: { state: 'complete', app: 'vkcube', … },
+ *   summary: { events: 1490, byLayer: { api: 40, … }, … }, pids: [1], objects: { bo: 7, … }, … }`
+ */
+import { existsSync, statSync } from 'node:fs';
+import { sql } from 'kysely';
+import type { CaptureMeta, CaptureReader, CaptureSummary } from './capture/reader';
+
+export interface CaptureOverview {
+  readonly path: string;
+  readonly meta: CaptureMeta;
+  readonly summary: CaptureSummary;
+  readonly durationNs: number;
+  readonly pids: readonly number[];
+  readonly objects: Readonly<Record<string, number>>;
+  readonly sizeBytes: number;
+  /** Bytes of byte fields referenced by events, before deduplication. */
+  readonly blobRefBytes: number;
+  readonly dedupRatio: number;
+}
+
+export function captureOverview(r: CaptureReader): CaptureOverview {
+  const k = r.kysely;
+  const last = r.all(k.selectFrom('events').select('ts_ns').orderBy('seq', 'desc').limit(1))[0];
+  const pids = r.all(k.selectFrom('events').select('pid').distinct().where('pid', 'is not', null).orderBy('pid'))
+    .map((p) => p.pid as number);
+  const objects: Record<string, number> = {};
+  const prefix = sql<string>`CASE WHEN instr(object, ':') > 0 THEN substr(object, 1, instr(object, ':') - 1) ELSE object END`;
+  const perType = r.all(
+    k.selectFrom('events').select([prefix.as('type'), sql<number>`count(DISTINCT object)`.as('n')])
+      .where('object', 'is not', null).groupBy(sql`1`).orderBy(sql`1`),
+  );
+  for (const o of perType) objects[o.type] = o.n;
+  const summary = r.summary();
+  const refs = r.all(
+    k.selectFrom('event_blobs').innerJoin('blobs', 'blobs.id', 'event_blobs.blob_id')
+      .select(sql<number>`coalesce(sum(blobs.size_bytes), 0)`.as('bytes')),
+  )[0];
+  const blobRefBytes = refs?.bytes ?? 0;
+  const wal = `${r.path}-wal`;
+  return {
+    path: r.path,
+    meta: r.meta(),
+    summary,
+    durationNs: last?.ts_ns ?? 0,
+    pids,
+    objects,
+    sizeBytes: statSync(r.path).size + (existsSync(wal) ? statSync(wal).size : 0),
+    blobRefBytes,
+    dedupRatio: summary.blobBytes > 0 ? blobRefBytes / summary.blobBytes : 1,
+  };
+}

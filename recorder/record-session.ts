@@ -1,0 +1,136 @@
+/**
+ * Recording one run: `recordApp` creates a capture, runs the app with the capture
+ * writer as the run's TraceSink and finishes the file.
+ *
+ * Model
+ * - The meta row holds the run's resolved options (defaults filled in, as runApp
+ *   resolves them), seed and injected bugs; the engine version comes from the
+ *   caller (reading package.json is I/O the CLI does), created time and host are
+ *   the writer's defaults.
+ * - The file ends 'complete' when the app ran to its end, even when a check failed
+ *   (a failing run is what one records a bug with); 'aborted' when the app threw,
+ *   asked for something impossible, or the engine itself threw. The reason is in
+ *   the returned summary's `error`.
+ * - Unknown bug names are refused before any file is created.
+ * - Every UMD entry point is tapped (api.call / api.return events) and every event
+ *   gets its causal link (cause_seq) from a CausalLinker over the writer. `wrapSink`
+ *   replaces that linker (it may call `writer.append(event, causeSeq)` itself) and
+ *   `tapApi: false` turns the tap off. Progress is counted on what the engine emits.
+ *
+ * Example:
+ *   recordApp(vkcube, { frames: 2, seed: 1 }, 'a.tfcap', { engineVersion: '0.1.0' })
+ *   // → { ok: true, value: { state: 'complete', events: 1490, frames: 2, checks: [...], sizeBytes: 123904, … } }
+ */
+import { statSync } from 'node:fs';
+import { defaultAppOptions, type App, type AppOptions } from '../engine/apps/app';
+import { bugByName } from '../engine/bugs';
+import { runApp, type Check } from '../engine/session';
+import { withApiTap } from './api-tap';
+import { CausalLinker } from './causality';
+import type { TraceEvent } from '../engine/trace/events';
+import type { TraceSink } from '../engine/trace/sink';
+import { ok, type CaptureError, type Result } from './capture/result';
+import type { CaptureState } from './capture/schema';
+import { CaptureWriter, type WriterOptions } from './capture/writer';
+
+export interface RecordOptions extends Partial<AppOptions> {
+  readonly inject?: readonly string[];
+}
+
+export interface RecordProgress {
+  readonly events: number;
+  readonly frames: number;
+  /** Frames (or iterations) the run was asked for. */
+  readonly totalFrames: number;
+}
+
+export interface RecordHooks {
+  /** Written into the meta row (the CLI reads it from package.json). */
+  readonly engineVersion: string;
+  /** Replace an existing file (default: refuse with an 'exists' error). */
+  readonly overwrite?: boolean;
+  /** Called on every presented frame and every PROGRESS_EVENTS events. */
+  readonly onProgress?: (p: RecordProgress) => void;
+  /** Record API calls through the tap (default true). */
+  readonly tapApi?: boolean;
+  /** The sink the run emits into, given the writer (default: a CausalLinker over it). */
+  readonly wrapSink?: (writer: CaptureWriter) => TraceSink;
+  readonly writer?: WriterOptions;
+}
+
+export interface RecordSummary {
+  readonly path: string;
+  readonly state: Exclude<CaptureState, 'recording'>;
+  readonly app: string;
+  readonly options: AppOptions;
+  readonly injectedBugs: readonly string[];
+  readonly events: number;
+  readonly frames: number;
+  readonly checks: readonly Check[];
+  /** Why the run was aborted; undefined when it ran to its end. */
+  readonly error: string | undefined;
+  readonly sizeBytes: number;
+  readonly blobs: number;
+}
+
+/** Why nothing was recorded: the capture could not be created or finished, or a bug name is unknown. */
+export type RecordError = CaptureError | { readonly code: 'unknown-bug'; readonly message: string };
+
+const PROGRESS_EVENTS = 4096;
+
+export function recordApp(app: App, run: RecordOptions, path: string, hooks: RecordHooks): Result<RecordSummary, RecordError> {
+  const inject = run.inject ?? [];
+  const unknown = inject.filter((b) => !bugByName(b));
+  if (unknown.length) return { ok: false, error: { code: 'unknown-bug', message: `unknown bug(s): ${unknown.join(', ')}` } };
+  const options = resolveOptions(app, run);
+  const created = CaptureWriter.create(path, {
+    app: app.name, options, seed: options.seed, injectedBugs: inject, engineVersion: hooks.engineVersion,
+  }, { ...hooks.writer, overwrite: hooks.overwrite ?? false });
+  if (!created.ok) return created;
+  const writer = created.value;
+
+  // By default every event gets its causal link, and every API call is tapped (recorder/causality.ts, api-tap.ts).
+  const inner = hooks.wrapSink ? hooks.wrapSink(writer) : new CausalLinker(writer);
+  const progress = { events: 0, frames: 0, totalFrames: options.frames };
+  const onProgress = hooks.onProgress;
+  const sink: TraceSink = onProgress
+    ? {
+      emit(e: TraceEvent) {
+        inner.emit(e);
+        progress.events++;
+        if (e.kind === 'frame.present') progress.frames++;
+        if (e.kind === 'frame.present' || progress.events % PROGRESS_EVENTS === 0) onProgress({ ...progress });
+      },
+    }
+    : inner;
+
+  let error: string | undefined;
+  let checks: readonly Check[] = [];
+  let frames = 0;
+  try {
+    const result = runApp(app, {
+      ...options, inject, sink, keepFrames: false, onFrame: () => void frames++,
+      wrapVk: hooks.tapApi === false ? undefined : (vk, pid, nowNs) => withApiTap(vk, sink, pid, nowNs),
+    });
+    error = result.error;
+    checks = result.checks;
+  } catch (e) {
+    // runApp catches the app's exceptions; one reaching here is the engine's own.
+    error = `engine error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+  }
+  const state = error === undefined ? 'complete' : 'aborted';
+  const done = writer.finish(state);
+  if (!done.ok) return done;
+  if (onProgress) onProgress({ ...progress, events: done.value.events });
+  return ok({
+    path, state, app: app.name, options, injectedBugs: inject, events: done.value.events, frames, checks, error,
+    sizeBytes: statSync(path).size, blobs: done.value.blobs,
+  });
+}
+
+/** The options runApp will use: the app's defaults under what was asked for. */
+export function resolveOptions(app: App, run: Partial<AppOptions>): AppOptions {
+  const asked: Record<string, unknown> = {};
+  for (const k of ['frames', 'width', 'height', 'seed', 'threads', 'size'] as const) if (run[k] !== undefined) asked[k] = run[k];
+  return { ...defaultAppOptions, ...app.defaults, ...(asked as Partial<AppOptions>) };
+}
