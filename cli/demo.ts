@@ -3,9 +3,16 @@
  * model and the panthor-style KMD through raw ioctls with the same scenarios the
  * end-to-end tests use — copy + compute, a draw, a GPU fault and a hang that ends
  * in a reset — checks each result against its CPU reference, and prints what the
- * stack's tracepoints saw. `--trace` prints every event, strace-style.
+ * stack's tracepoints saw (`--trace` prints every event, strace-style). Then, if
+ * the default capture folder holds no capture yet, it records demo captures of
+ * vkcube and sharing there, ready for `tracefold info / events / query`.
  */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import type { Command } from 'commander';
+import { appByName } from '../engine/apps/catalogue';
+import { recordApp } from '../recorder/record-session';
+import { formatBytes } from './output';
+import { CAPTURE_DIR, engineVersion, freeCapturePath } from './record';
 import { equalBytes } from '../engine/base/bytes';
 import { errnoName } from '../engine/base/errno';
 import * as U from '../engine/kmd/uapi';
@@ -104,5 +111,42 @@ function runDemo(seed: number, trace: boolean): number {
   }
   if (ioctlErrors.length) console.log(`  ioctl errors: ${ioctlErrors.join(', ')}`);
   console.log('\n  run with --trace for the full event log; `npm test` runs the suite, `npm run bench` the benchmarks.');
-  return results.every(([, ok]) => ok) ? 0 : 1;
+  const recorded = recordDemoCaptures();
+  return results.every(([, ok]) => ok) && recorded ? 0 : 1;
+}
+
+/** Apps recorded as demo captures: the graphics showcase and the two-process one. */
+const DEMO_CAPTURES = [
+  { app: 'vkcube', frames: 3 },
+  { app: 'sharing', frames: 2 },
+] as const;
+
+/**
+ * Record the demo captures into the default capture folder when it has none yet, and
+ * say where they are; a folder that already holds captures is left as it is.
+ */
+function recordDemoCaptures(): boolean {
+  const existing = existsSync(CAPTURE_DIR) ? readdirSync(CAPTURE_DIR).filter((f) => f.endsWith('.tfcap')) : [];
+  if (existing.length) {
+    console.log(`\n  ${existing.length} capture(s) already in ${CAPTURE_DIR}/ — try: npx tracefold info ${CAPTURE_DIR}/${existing[0]}`);
+    return true;
+  }
+  mkdirSync(CAPTURE_DIR, { recursive: true });
+  console.log(`\n  recording demo captures into ${CAPTURE_DIR}/:`);
+  let ok = true;
+  for (const d of DEMO_CAPTURES) {
+    const app = appByName(d.app);
+    if (!app) return false;
+    const file = freeCapturePath(CAPTURE_DIR, d.app, 1);
+    const r = recordApp(app, { frames: d.frames, seed: 1 }, file, { engineVersion: engineVersion() });
+    if (!r.ok) {
+      console.log(`  FAIL  ${d.app}: ${r.error.message}`);
+      ok = false;
+      continue;
+    }
+    console.log(`  ${r.value.state === 'complete' ? 'ok  ' : 'FAIL'}  ${file}: ${r.value.events} events, ${r.value.frames} frame(s), ${formatBytes(r.value.sizeBytes)}`);
+    ok &&= r.value.state === 'complete';
+  }
+  console.log(`  inspect with: npx tracefold info FILE · npx tracefold events FILE --kind kmd.ioctl · npx tracefold query FILE "SQL"`);
+  return ok;
 }
