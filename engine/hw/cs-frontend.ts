@@ -95,7 +95,7 @@ export interface CsFrontendHooks {
   syncUpdated(): void;
   onIrqChange(): void;
   onFault(slot: number, fault: GpuFault): void;
-  onEngineJob(slot: number, engine: EngineName, op: string, startNs: number, endNs: number, ok: boolean, work: number): void;
+  onEngineJob(slot: number, engine: EngineName, op: string, startNs: number, endNs: number, ok: boolean, work: number, writeHash: string): void;
 }
 
 export interface SlotSnapshot extends Omit<Slot, 'regs' | 'stack' | 'frame'> {
@@ -575,8 +575,8 @@ export class CsFrontend {
         op,
         memory: this.hooks.memoryFor(s.as, 'journal'),
         run,
-        done: ({ fault, work, startNs, endNs }) => {
-          this.hooks.onEngineJob(s.index, engine, op, startNs, endNs, !fault, work);
+        done: ({ fault, work, startNs, endNs, writeHash }) => {
+          this.hooks.onEngineJob(s.index, engine, op, startNs, endNs, !fault, work, writeHash);
           if (s.generation !== generation) return;
           if (fault) {
             this.fault(s, fault);

@@ -134,8 +134,8 @@ export class Gpu implements Bus {
       onIrqChange: () => this.irqChanged(),
       onFault: (slot, f) =>
         this.sink.emit({ kind: 'hw.fault', tsNs: sim.nowNs, slot, as: f.as, fault: f.kind, va: f.va, access: f.access, detail: f.detail }),
-      onEngineJob: (slot, engine, op, startNs, endNs, ok, work) =>
-        this.sink.emit({ kind: 'hw.job', tsNs: startNs, durNs: endNs - startNs, slot, engine, op, ok, work }),
+      onEngineJob: (slot, engine, op, startNs, endNs, ok, work, writeHash) =>
+        this.sink.emit({ kind: 'hw.job', tsNs: startNs, durNs: endNs - startNs, slot, engine, op, ok, work, writeHash }),
     });
   }
 

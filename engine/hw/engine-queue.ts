@@ -27,8 +27,8 @@ export interface EngineJob {
   readonly op: string;
   readonly memory: JobMemory;
   run(memory: JobMemory): WorkResult;
-  /** Called at completion (after commit) or with the fault that stopped it. */
-  done(result: { fault?: GpuFault; work: number; startNs: number; endNs: number }): void;
+  /** Called at completion (after commit) or with the fault that stopped it; `writeHash` hashes what it wrote. */
+  done(result: { fault?: GpuFault; work: number; startNs: number; endNs: number; writeHash: string }): void;
 }
 
 export class EngineQueue {
@@ -69,10 +69,10 @@ export class EngineQueue {
     } catch (e) {
       if (!(e instanceof GpuFaultSignal)) throw e;
       // A faulting job still wrote what it wrote before the fault, as on hardware.
-      job.memory.commit();
+      const { writeHash } = job.memory.commit();
       this.current = { job, timer: undefined };
       const fault = e.fault;
-      this.current.timer = this.sim.after(1, `${this.name}.fault`, () => this.finish(job, startNs, 0, fault));
+      this.current.timer = this.sim.after(1, `${this.name}.fault`, () => this.finish(job, startNs, 0, writeHash, fault));
       return;
     }
     if (result.hung) {
@@ -82,15 +82,15 @@ export class EngineQueue {
     const durNs = Math.max(1, Math.round(this.jitter(result.busyNs)));
     this.current = { job, timer: undefined };
     this.current.timer = this.sim.after(durNs, `${this.name}.done`, () => {
-      job.memory.commit();
-      this.finish(job, startNs, result.work, undefined);
+      const { writeHash } = job.memory.commit();
+      this.finish(job, startNs, result.work, writeHash, undefined);
     });
   }
 
-  private finish(job: EngineJob, startNs: number, work: number, fault: GpuFault | undefined): void {
+  private finish(job: EngineJob, startNs: number, work: number, writeHash: string, fault: GpuFault | undefined): void {
     this.current = undefined;
     this.busyNsTotal += this.sim.nowNs - startNs;
-    job.done({ work, startNs, endNs: this.sim.nowNs, ...(fault ? { fault } : {}) });
+    job.done({ work, startNs, endNs: this.sim.nowNs, writeHash, ...(fault ? { fault } : {}) });
     this.startNext();
   }
 }

@@ -16,6 +16,7 @@
  * cost one compare; pages are Uint8Arrays with Int32Array views for aligned words
  * (the model assumes a little-endian host, as every supported Node platform is).
  */
+import { newHasher } from '../base/hash';
 import type { AccessKind } from './gpu-fault';
 import { raise } from './gpu-fault';
 import type { GpuMemoryPort } from './gpu-port';
@@ -189,21 +190,37 @@ export class JobMemory implements GpuMemoryPort {
     }
   }
 
-  /** Publish the journal: every byte the job wrote lands in memory (via the L2). */
-  commit(): number {
+  /**
+   * Publish the journal: every byte the job wrote lands in memory (via the L2).
+   * Returns the pages touched and a hash of what was written — each run of written
+   * bytes with its physical address, in address order — so a capture can say what a
+   * job produced without storing it.
+   */
+  commit(): { pages: number; writeHash: string } {
     let pages = 0;
+    const h = newHasher();
+    const at = new DataView(new ArrayBuffer(8));
     for (const [ppn, j] of [...this.journal].sort((a, b) => a[0] - b[0])) {
       this.l2.noteGpuWrite(ppn);
       const page = this.memory.page(ppn);
       const mask = j.mask;
-      for (let i = 0; i < PAGE_SIZE; i++) if (mask[i]) page[i] = j.bytes[i]!;
+      for (let i = 0; i < PAGE_SIZE; i++) {
+        if (!mask[i]) continue;
+        let end = i;
+        while (end < PAGE_SIZE && mask[end]) end++;
+        page.set(j.bytes.subarray(i, end), i);
+        at.setFloat64(0, ppn * PAGE_SIZE + i, true);
+        h.update(new Uint8Array(at.buffer.slice(0)));
+        h.update(j.bytes.subarray(i, end));
+        i = end - 1;
+      }
       pages++;
     }
     this.journal.clear();
     this.readVpn = -1;
     this.writeVpn = -1;
     this.writePage = undefined;
-    return pages;
+    return { pages, writeHash: h.digestHex() };
   }
 
   /** Journal pages as data, for snapshots of in-flight jobs. */

@@ -146,6 +146,22 @@ export class VmManager {
     return { bo, va, size: bo.sizeBytes };
   }
 
+  /**
+   * Bytes at [va, va+size) of the VM as the CPU sees them through the mapped BOs, or
+   * undefined when any part is unmapped (what a tracer at the ioctl boundary can read).
+   */
+  readMapped(vm: Vm, va: number, sizeBytes: number): Uint8Array | undefined {
+    const out = new Uint8Array(sizeBytes);
+    for (let done = 0; done < sizeBytes; ) {
+      const m = vm.find(va + done);
+      if (!m) return undefined;
+      const n = Math.min(sizeBytes - done, m.va + m.sizeBytes - (va + done));
+      out.set(this.gem.read(m.bo, m.boOffset + (va + done - m.va), n), done);
+      done += n;
+    }
+    return out;
+  }
+
   /** Unmap [va, va+size): whole mappings go, partially covered ones are split. */
   unmap(vm: Vm, va: number, sizeBytes: number): void {
     const end = va + sizeBytes;

@@ -70,6 +70,9 @@ export const GROUP_STATE_TIMEDOUT = 1 << 0;
 export const GROUP_STATE_FATAL_FAULT = 1 << 1;
 export const GROUP_STATE_INNOCENT = 1 << 2;
 
+/** Submitted streams up to this size are recorded in kmd.job_queued (bigger ones are unusual and would bloat traces). */
+export const MAX_RECORDED_STREAM_BYTES = 1 << 20;
+
 /** Queues one group may have (reported as csif cs_slot_count). */
 export const MAX_QUEUES_PER_GROUP = 4;
 
@@ -225,9 +228,10 @@ export class Scheduler {
   pushJob(job: Job, waits: readonly DmaFence[], ioctl: number): void {
     const queue = job.queue;
     queue.pending.push(job);
+    const stream = job.streamSizeBytes <= MAX_RECORDED_STREAM_BYTES ? this.vms.readMapped(queue.group.vm, job.streamVa, job.streamSizeBytes) : undefined;
     this.sink.emit({
       kind: 'kmd.job_queued', tsNs: this.bus.nowNs, jobId: job.id, pid: queue.group.pid, group: queue.group.id,
-      queue: queue.index, streamVa: job.streamVa, streamSizeBytes: job.streamSizeBytes, waits: waits.length, ioctl,
+      queue: queue.index, streamVa: job.streamVa, streamSizeBytes: job.streamSizeBytes, stream: stream ?? new Uint8Array(0), waits: waits.length, ioctl,
     });
     for (const f of waits) {
       if (f.isSignalled) {

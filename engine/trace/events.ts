@@ -146,6 +146,8 @@ export interface HwJobEvent {
   readonly op: string;
   readonly ok: boolean;
   readonly work: number;
+  /** Hash of every byte the job wrote, with its address (GPU writes are outputs: hashed, not stored). */
+  readonly writeHash: string;
 }
 
 export interface JobQueuedEvent {
@@ -157,6 +159,12 @@ export interface JobQueuedEvent {
   readonly queue: number;
   readonly streamVa: number;
   readonly streamSizeBytes: number;
+  /**
+   * The submitted stream's bytes as they were in memory at submit (the user stream the
+   * kernel's ring CALLs); empty when unmapped or larger than MAX_RECORDED_STREAM_BYTES.
+   * Instructions are decoded from these on demand with the CS ISA table.
+   */
+  readonly stream: Uint8Array;
   readonly waits: number;
   /** The GROUP_SUBMIT that queued it (ioctl id). */
   readonly ioctl: number;

@@ -54,13 +54,13 @@ describe('every event kind round-trips through a capture', () => {
   });
 
   it('stores each distinct payload once and links fields to blobs', () => {
-    expect(finished.ok && finished.value.blobRefs).toBe(9);
-    expect(finished.ok && finished.value.blobs).toBe(7);
+    expect(finished.ok && finished.value.blobRefs).toBe(10);
+    expect(finished.ok && finished.value.blobs).toBe(8);
     const links = reader.query('SELECT seq, field, blob_id FROM event_blobs ORDER BY seq, field');
     expect(links.ok && links.value.rows).toEqual([
       [2, '$.bytes', 1], [3, '$.rgba', 2], [4, '$.argIn', 3], [4, '$.argOut', 4],
-      [4, '$.copies[0].bytes', 5], [4, '$.copies[1].bytes', 6],
-      [18, '$.args[2]', 7], [18, '$.args[6].code', 4], [20, '$.bytes', 1],
+      [4, '$.copies[0].bytes', 5], [4, '$.copies[1].bytes', 6], [9, '$.stream', 7],
+      [18, '$.args[2]', 8], [18, '$.args[6].code', 4], [20, '$.bytes', 1],
     ]);
     expect(reader.blob(1)).toEqual(samples['mem.write'].bytes);
     const stored = reader.query('SELECT codec, size_bytes, hash FROM blobs WHERE id = 1');
