@@ -39,7 +39,7 @@ export function infoLines(o: CaptureOverview): string[] {
   const s = o.summary;
   const state = m.state === 'recording'
     ? 'INCOMPLETE (still says recording: the recorder stopped before finishing; it holds every committed batch)'
-    : m.state;
+    : m.state === 'aborted' && m.error ? `aborted: ${m.error}` : m.state;
   const lines = [
     `capture   ${o.path}`,
     `state     ${state}`,

@@ -119,7 +119,7 @@ export function recordApp(app: App, run: RecordOptions, path: string, hooks: Rec
     error = `engine error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
   }
   const state = error === undefined ? 'complete' : 'aborted';
-  const done = writer.finish(state);
+  const done = writer.finish(state, error);
   if (!done.ok) return done;
   if (onProgress) onProgress({ ...progress, events: done.value.events });
   return ok({

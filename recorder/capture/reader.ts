@@ -44,6 +44,8 @@ export interface CaptureMeta {
   readonly finishedAt: string | null;
   /** Set by finish(); null while recording (count the rows instead). */
   readonly eventCount: number | null;
+  /** Why an aborted run stopped; null for complete and still-recording captures. */
+  readonly error: string | null;
 }
 
 export interface EventFilter {
@@ -186,7 +188,7 @@ export class CaptureReader {
     return {
       formatVersion: m.format_version, minReaderVersion: m.min_reader_version, state: m.state, app: m.app,
       options: JSON.parse(m.options_json), seed: m.seed, injectedBugs: JSON.parse(m.injected_bugs_json) as string[],
-      engineVersion: m.engine_version, createdAt: m.created_at, host: m.host, finishedAt: m.finished_at, eventCount: m.event_count,
+      engineVersion: m.engine_version, createdAt: m.created_at, host: m.host, finishedAt: m.finished_at, eventCount: m.event_count, error: m.error,
     };
   }
 

@@ -73,7 +73,8 @@ export const SCHEMA_V1: readonly string[] = [
     created_at         TEXT    NOT NULL,
     host               TEXT    NOT NULL,
     finished_at        TEXT,
-    event_count        INTEGER
+    event_count        INTEGER,
+    error              TEXT
   )`,
   `CREATE TABLE events (
     seq       INTEGER PRIMARY KEY,

@@ -22,6 +22,8 @@ export interface MetaTable {
   host: string;
   finished_at: string | null;
   event_count: number | null;
+  /** Why the run was aborted (the app's or the engine's error), NULL otherwise. */
+  error: string | null;
 }
 
 export interface EventsTable {

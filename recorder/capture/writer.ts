@@ -222,20 +222,20 @@ export class CaptureWriter implements TraceSink, BlobPut {
     this.onCommit?.(this.committedSeq);
   }
 
-  /** Flushes, records the final state and closes the file. */
-  finish(state: Exclude<CaptureState, 'recording'>): Result<WriterSummary> {
+  /** Flushes, records the final state (and, for an aborted run, why) and closes the file. */
+  finish(state: Exclude<CaptureState, 'recording'>, error?: string): Result<WriterSummary> {
     if (this.closed) throw new Error(`capture ${this.path} finished twice`);
     this.flush();
     this.closed = true;
     try {
       if (this.failure !== undefined) {
-        this.db.prepare(`UPDATE meta SET state = 'aborted', finished_at = ?, event_count = ? WHERE id = 1`)
-          .run(new Date().toISOString(), this.committedSeq);
+        this.db.prepare(`UPDATE meta SET state = 'aborted', finished_at = ?, event_count = ?, error = ? WHERE id = 1`)
+          .run(new Date().toISOString(), this.committedSeq, error ?? this.failure);
         return fail('io', this.failure);
       }
       ensureIndexes(this.db);
-      this.db.prepare('UPDATE meta SET state = ?, finished_at = ?, event_count = ? WHERE id = 1')
-        .run(state, new Date().toISOString(), this.seq);
+      this.db.prepare('UPDATE meta SET state = ?, finished_at = ?, event_count = ?, error = ? WHERE id = 1')
+        .run(state, new Date().toISOString(), this.seq, state === 'aborted' ? (error ?? null) : null);
       this.db.pragma('journal_mode = DELETE');
     } catch (err) {
       return fail('io', `cannot finish capture ${this.path}: ${(err as Error).message}`);

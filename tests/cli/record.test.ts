@@ -80,14 +80,14 @@ describe('recordApp on every catalogued app', () => {
     expect(wrapped).toBe(r.value.events);
   });
 
-  it('an app that throws: capture kept with state aborted and the error in the summary', () => {
+  it('an app that throws: capture kept with state aborted and the error in the summary and the capture', () => {
     const file = tmp.path('throws.tfcap');
     const r = recordApp({ name: 'thrower', description: '', run: () => { throw new Error('boom'); } }, {}, file, { engineVersion: 't' });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value).toMatchObject({ state: 'aborted', error: 'Error: boom' });
     const c = openCapture(file);
     if (!c.ok) throw new Error(c.error.message);
-    expect(c.value.meta().state).toBe('aborted');
+    expect(c.value.meta()).toMatchObject({ state: 'aborted', error: 'Error: boom' });
     c.value.close();
   });
 });
