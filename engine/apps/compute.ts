@@ -23,11 +23,11 @@
  * read-back buffer, a host-read barrier; one submit with a fence; wait; compare.
  * Checks: `scan[i]` and `sgemm[i]` per iteration.
  */
-import type { VkBuffer, VkCommandBuffer, VkDevice, VkPipeline } from '../umd/handles';
+import type { VkCommandBuffer, VkDevice, VkPipeline } from '../umd/handles';
 import { VK_ACCESS_2_HOST_READ_BIT, VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, VK_BUFFER_USAGE_TRANSFER_DST_BIT, VK_BUFFER_USAGE_TRANSFER_SRC_BIT } from '../umd/vk-types';
 import type { Vk } from '../umd/vulkan';
 import type { App, AppContext } from './app';
-import { createHostBuffer, type HostBuffer } from './device-setup';
+import { createDeviceBuffer, createHostBuffer, type HostBuffer } from './device-setup';
 import { must } from './must';
 import { addressWords, addToAddress, pushWords } from './shader-util';
 
@@ -203,18 +203,6 @@ function wordMismatch(got: Uint32Array, want: Uint32Array): string | undefined {
   return `${diff}/${want.length} words differ; first [${first}]: got ${hex(got[first])}, want ${hex(want[first])}`;
 }
 
-interface DeviceBuffer {
-  readonly buffer: VkBuffer;
-  readonly va: number;
-}
-
-function deviceBuffer(vk: Vk, device: VkDevice, sizeBytes: number): DeviceBuffer {
-  const buffer = must(vk, 'vkCreateBuffer', vk.vkCreateBuffer(device, { sizeBytes, usage: USAGE }));
-  const req = must(vk, 'vkGetBufferMemoryRequirements', vk.vkGetBufferMemoryRequirements(device, buffer));
-  const memory = must(vk, 'vkAllocateMemory', vk.vkAllocateMemory(device, { sizeBytes: req.sizeBytes, memoryTypeIndex: 0 }));
-  must(vk, 'vkBindBufferMemory', vk.vkBindBufferMemory(device, buffer, memory, 0));
-  return { buffer, va: must(vk, 'vkGetBufferDeviceAddress', vk.vkGetBufferDeviceAddress(device, buffer)) };
-}
 
 function computePipeline(vk: Vk, device: VkDevice, code: string, localSize: readonly [number, number, number], pushWordCount: number): VkPipeline {
   const shader = must(vk, 'vkCreateShaderModule', vk.vkCreateShaderModule(device, { code }));
@@ -246,12 +234,12 @@ export const compute: App = {
     const offB = offA + align(matBytes);
     const staging: HostBuffer = createHostBuffer(vk, device, offB + matBytes, USAGE);
     const readback: HostBuffer = createHostBuffer(vk, device, offA + matBytes, USAGE);
-    const scanIn = deviceBuffer(vk, device, scanBytes);
-    const scanOut = deviceBuffer(vk, device, scanBytes);
-    const sums = deviceBuffer(vk, device, blocks * 4);
-    const matA = deviceBuffer(vk, device, matBytes);
-    const matB = deviceBuffer(vk, device, matBytes);
-    const matC = deviceBuffer(vk, device, matBytes);
+    const scanIn = createDeviceBuffer(vk, device, scanBytes, USAGE);
+    const scanOut = createDeviceBuffer(vk, device, scanBytes, USAGE);
+    const sums = createDeviceBuffer(vk, device, blocks * 4, USAGE);
+    const matA = createDeviceBuffer(vk, device, matBytes, USAGE);
+    const matB = createDeviceBuffer(vk, device, matBytes, USAGE);
+    const matC = createDeviceBuffer(vk, device, matBytes, USAGE);
 
     const scanBlocks = computePipeline(vk, device, SCAN_BLOCKS_SHADER, [SCAN_LOCAL, 1, 1], 7);
     const scanSums = computePipeline(vk, device, SCAN_SUMS_SHADER, [1, 1, 1], 3);

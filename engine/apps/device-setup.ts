@@ -1,7 +1,7 @@
 /**
  * The start-up every app repeats: instance → physical device → device with one
- * graphics queue (family 0, index 0), and buffers in host-visible memory. Each
- * call goes through `must`, so a failure names the call that failed.
+ * graphics queue (family 0, index 0), and buffers in host-visible or device-local
+ * memory. Each call goes through `must`, so a failure names the call that failed.
  */
 import type { VkBuffer, VkDevice, VkDeviceMemory, VkQueue } from '../umd/handles';
 import { HOST_VISIBLE_TYPE } from '../umd/memory';
@@ -45,4 +45,26 @@ export function createHostBuffer(vk: Vk, device: VkDevice, sizeBytes: number, us
 export function destroyHostBuffer(vk: Vk, device: VkDevice, b: HostBuffer): void {
   must(vk, 'vkDestroyBuffer', vk.vkDestroyBuffer(device, b.buffer));
   must(vk, 'vkFreeMemory', vk.vkFreeMemory(device, b.memory));
+}
+
+export interface DeviceBuffer {
+  readonly buffer: VkBuffer;
+  /** GPU address of the buffer, for shaders that load and store through it. */
+  readonly va: number;
+}
+
+/** A buffer in its own device-local allocation (not mappable: it lives on the GPU only). */
+export function createDeviceBuffer(vk: Vk, device: VkDevice, sizeBytes: number, usage: number): DeviceBuffer {
+  const buffer = must(vk, 'vkCreateBuffer', vk.vkCreateBuffer(device, { sizeBytes, usage }));
+  const req = must(vk, 'vkGetBufferMemoryRequirements', vk.vkGetBufferMemoryRequirements(device, buffer));
+  const memory = must(vk, 'vkAllocateMemory', vk.vkAllocateMemory(device, { sizeBytes: req.sizeBytes, memoryTypeIndex: 0 }));
+  must(vk, 'vkBindBufferMemory', vk.vkBindBufferMemory(device, buffer, memory, 0));
+  return { buffer, va: must(vk, 'vkGetBufferDeviceAddress', vk.vkGetBufferDeviceAddress(device, buffer)) };
+}
+
+/** The first element of what a call returned as a list (one pipeline, one command buffer…). */
+export function firstOf<X>(list: readonly X[], call: string): X {
+  const x = list[0];
+  if (x === undefined) throw new Error(`${call} returned nothing`);
+  return x;
 }

@@ -29,7 +29,7 @@ import type { VkCommandBuffer, VkDevice, VkFence, VkSemaphore } from '../umd/han
 import * as T from '../umd/vk-types';
 import type { Vk } from '../umd/vulkan';
 import type { App, AppContext } from './app';
-import { createHostBuffer } from './device-setup';
+import { createHostBuffer, firstOf } from './device-setup';
 import { must } from './must';
 import {
   clearValue, imageMismatch, packRgba, RECT_FRAGMENT_SHADER, RECT_VERTEX_SHADER, RECT_VERTEX_STRIDE_BYTES, rectPipelineInfo, rectVertexBytes, renderRects,
@@ -162,11 +162,6 @@ interface Slot {
   readonly rendered: VkSemaphore;
 }
 
-function pipelineOf<P>(list: readonly P[]): P {
-  const p = list[0];
-  if (p === undefined) throw new Error('pipeline creation returned nothing');
-  return p;
-}
 
 export const multiqueue: App = {
   name: 'multiqueue',
@@ -195,10 +190,10 @@ export const multiqueue: App = {
     const readback = createHostBuffer(vk, device, imageBytes * FRAMES_IN_FLIGHT, T.VK_BUFFER_USAGE_TRANSFER_DST_BIT);
 
     const genShader = must(vk, 'vkCreateShaderModule', vk.vkCreateShaderModule(device, { code: VERTEX_GEN_SHADER }));
-    const genPipeline = pipelineOf(must(vk, 'vkCreateComputePipelines', vk.vkCreateComputePipelines(device, [{ shader: genShader, localSize: [VERTICES_PER_RECT, 1, 1], pushConstantSizeBytes: 44 }])));
+    const genPipeline = firstOf(must(vk, 'vkCreateComputePipelines', vk.vkCreateComputePipelines(device, [{ shader: genShader, localSize: [VERTICES_PER_RECT, 1, 1], pushConstantSizeBytes: 44 }])), 'vkCreateComputePipelines');
     const vs = must(vk, 'vkCreateShaderModule', vk.vkCreateShaderModule(device, { code: RECT_VERTEX_SHADER }));
     const fs = must(vk, 'vkCreateShaderModule', vk.vkCreateShaderModule(device, { code: RECT_FRAGMENT_SHADER }));
-    const drawPipeline = pipelineOf(must(vk, 'vkCreateGraphicsPipelines', vk.vkCreateGraphicsPipelines(device, [rectPipelineInfo(vs, fs)])));
+    const drawPipeline = firstOf(must(vk, 'vkCreateGraphicsPipelines', vk.vkCreateGraphicsPipelines(device, [rectPipelineInfo(vs, fs)])), 'vkCreateGraphicsPipelines');
 
     const swapchain = must(vk, 'vkCreateSwapchainKHR', vk.vkCreateSwapchainKHR(device, { width, height, imageCount: SWAPCHAIN_IMAGES }));
     const swapImages = must(vk, 'vkGetSwapchainImagesKHR', vk.vkGetSwapchainImagesKHR(device, swapchain));

@@ -37,12 +37,10 @@
  * end `mapped` — the compositor's CPU mapping of the imported memory holds the last
  * window.
  */
-import type { VkDevice, VkQueue } from '../umd/handles';
 import { HOST_VISIBLE_TYPE } from '../umd/memory';
 import * as T from '../umd/vk-types';
-import type { Vk } from '../umd/vulkan';
 import type { App, AppContext, AppProcess } from './app';
-import { createHostBuffer } from './device-setup';
+import { createHostBuffer, firstOf, openDevice } from './device-setup';
 import { must } from './must';
 import {
   blit, clearValue, imageMismatch, packRgba, RECT_FRAGMENT_SHADER, RECT_VERTEX_SHADER, rectPipelineInfo, rectVertexBytes, renderRects,
@@ -172,24 +170,12 @@ class Inbox {
   }
 }
 
-function openGraphicsDevice(vk: Vk, name: string): { device: VkDevice; queue: VkQueue } {
-  const instance = must(vk, 'vkCreateInstance', vk.vkCreateInstance({ applicationName: name }));
-  const physical = must(vk, 'vkEnumeratePhysicalDevices', vk.vkEnumeratePhysicalDevices(instance))[0];
-  if (physical === undefined) throw new Error('vkEnumeratePhysicalDevices returned no device');
-  const device = must(vk, 'vkCreateDevice', vk.vkCreateDevice(physical, { queues: [{ family: 0, count: 1 }] }));
-  return { device, queue: must(vk, 'vkGetDeviceQueue', vk.vkGetDeviceQueue(device, 0, 0)) };
-}
 
-function first<P>(list: readonly P[], what: string): P {
-  const p = list[0];
-  if (p === undefined) throw new Error(`${what} returned nothing`);
-  return p;
-}
 
 function* client(ctx: AppContext, proc: AppProcess, l: SharingLayout, toClient: Inbox, toCompositor: Inbox): Generator<void, void, void> {
   const { pid, vk } = proc;
   const compositorPid = ctx.pid;
-  const { device, queue } = openGraphicsDevice(vk, 'sharing-client');
+  const { device, queue } = openDevice(vk, 'sharing-client');
   const window = must(vk, 'vkCreateImage', vk.vkCreateImage(device, { format: 'R8G8B8A8_UNORM', width: l.windowWidth, height: l.windowHeight, usage: T.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT }));
   const req = must(vk, 'vkGetImageMemoryRequirements', vk.vkGetImageMemoryRequirements(device, window));
   const memory = must(vk, 'vkAllocateMemory', vk.vkAllocateMemory(device, { sizeBytes: req.sizeBytes, memoryTypeIndex: HOST_VISIBLE_TYPE }));
@@ -199,9 +185,9 @@ function* client(ctx: AppContext, proc: AppProcess, l: SharingLayout, toClient: 
   const vertices = createHostBuffer(vk, device, l.rects.length * VERTICES_PER_RECT * 12, T.VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
   const vs = must(vk, 'vkCreateShaderModule', vk.vkCreateShaderModule(device, { code: RECT_VERTEX_SHADER }));
   const fs = must(vk, 'vkCreateShaderModule', vk.vkCreateShaderModule(device, { code: RECT_FRAGMENT_SHADER }));
-  const pipeline = first(must(vk, 'vkCreateGraphicsPipelines', vk.vkCreateGraphicsPipelines(device, [rectPipelineInfo(vs, fs)])), 'vkCreateGraphicsPipelines');
+  const pipeline = firstOf(must(vk, 'vkCreateGraphicsPipelines', vk.vkCreateGraphicsPipelines(device, [rectPipelineInfo(vs, fs)])), 'vkCreateGraphicsPipelines');
   const pool = must(vk, 'vkCreateCommandPool', vk.vkCreateCommandPool(device, { queueFamily: 0 }));
-  const cb = first(must(vk, 'vkAllocateCommandBuffers', vk.vkAllocateCommandBuffers(device, { commandPool: pool, count: 1 })), 'vkAllocateCommandBuffers');
+  const cb = firstOf(must(vk, 'vkAllocateCommandBuffers', vk.vkAllocateCommandBuffers(device, { commandPool: pool, count: 1 })), 'vkAllocateCommandBuffers');
   const fence = must(vk, 'vkCreateFence', vk.vkCreateFence(device, { signaled: true }));
 
   const memoryFd = ctx.passFd(pid, must(vk, 'vkGetMemoryFdKHR', vk.vkGetMemoryFdKHR(device, memory)), compositorPid);
@@ -241,7 +227,7 @@ function* client(ctx: AppContext, proc: AppProcess, l: SharingLayout, toClient: 
 function* compositor(ctx: AppContext, clientPid: number, l: SharingLayout, toClient: Inbox, toCompositor: Inbox): Generator<void, void, void> {
   const vk = ctx.vk;
   const { width, height, windowWidth, windowHeight } = l;
-  const { device, queue } = openGraphicsDevice(vk, 'sharing-compositor');
+  const { device, queue } = openDevice(vk, 'sharing-compositor');
   const swapchain = must(vk, 'vkCreateSwapchainKHR', vk.vkCreateSwapchainKHR(device, { width, height, imageCount: 2 }));
   const swapImages = must(vk, 'vkGetSwapchainImagesKHR', vk.vkGetSwapchainImagesKHR(device, swapchain));
   const frameBytes = width * height * 4;
@@ -257,7 +243,7 @@ function* compositor(ctx: AppContext, clientPid: number, l: SharingLayout, toCli
   ]));
   if (rectPipeline === undefined || windowPipeline === undefined) throw new Error('vkCreateGraphicsPipelines returned too few pipelines');
   const pool = must(vk, 'vkCreateCommandPool', vk.vkCreateCommandPool(device, { queueFamily: 0 }));
-  const cb = first(must(vk, 'vkAllocateCommandBuffers', vk.vkAllocateCommandBuffers(device, { commandPool: pool, count: 1 })), 'vkAllocateCommandBuffers');
+  const cb = firstOf(must(vk, 'vkAllocateCommandBuffers', vk.vkAllocateCommandBuffers(device, { commandPool: pool, count: 1 })), 'vkAllocateCommandBuffers');
   const fence = must(vk, 'vkCreateFence', vk.vkCreateFence(device));
   const acquired = must(vk, 'vkCreateSemaphore', vk.vkCreateSemaphore(device));
   const rendered = must(vk, 'vkCreateSemaphore', vk.vkCreateSemaphore(device));

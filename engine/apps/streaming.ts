@@ -35,11 +35,10 @@
  * Checks: `round[r]` — every block sum equals the CPU's sum of the bytes it wrote (or,
  * for asset 4, of the generator's function).
  */
-import type { VkBuffer, VkCommandBuffer, VkDevice, VkFence } from '../umd/handles';
+import type { VkCommandBuffer, VkFence } from '../umd/handles';
 import * as T from '../umd/vk-types';
-import type { Vk } from '../umd/vulkan';
 import type { App, AppContext } from './app';
-import { createHostBuffer } from './device-setup';
+import { createDeviceBuffer, createHostBuffer, firstOf } from './device-setup';
 import { must } from './must';
 import { addressWords, addToAddress, pushWords } from './shader-util';
 
@@ -105,19 +104,6 @@ export function generatedWord(i: number, salt: number): number {
   return (Math.imul(i, GOLDEN) ^ salt) >>> 0;
 }
 
-interface DeviceBuffer {
-  readonly buffer: VkBuffer;
-  readonly va: number;
-}
-
-/** A device-local buffer (not mappable): the asset pool lives on the GPU only. */
-function deviceBuffer(vk: Vk, device: VkDevice, sizeBytes: number): DeviceBuffer {
-  const buffer = must(vk, 'vkCreateBuffer', vk.vkCreateBuffer(device, { sizeBytes, usage: USAGE }));
-  const req = must(vk, 'vkGetBufferMemoryRequirements', vk.vkGetBufferMemoryRequirements(device, buffer));
-  const memory = must(vk, 'vkAllocateMemory', vk.vkAllocateMemory(device, { sizeBytes: req.sizeBytes, memoryTypeIndex: 0 }));
-  must(vk, 'vkBindBufferMemory', vk.vkBindBufferMemory(device, buffer, memory, 0));
-  return { buffer, va: must(vk, 'vkGetBufferDeviceAddress', vk.vkGetBufferDeviceAddress(device, buffer)) };
-}
 
 function blockSums(words: Uint32Array): Uint32Array {
   const out = new Uint32Array(words.length / BLOCK_WORDS);
@@ -129,11 +115,6 @@ function blockSums(words: Uint32Array): Uint32Array {
   return out;
 }
 
-function one<X>(list: readonly X[], what: string): X {
-  const x = list[0];
-  if (x === undefined) throw new Error(`${what} returned nothing`);
-  return x;
-}
 
 export const streaming: App = {
   name: 'streaming',
@@ -155,7 +136,7 @@ export const streaming: App = {
     const generated = (r: number) => r * points + points;
 
     const instance = must(vk, 'vkCreateInstance', vk.vkCreateInstance({ applicationName: 'streaming' }));
-    const physical = one(must(vk, 'vkEnumeratePhysicalDevices', vk.vkEnumeratePhysicalDevices(instance)), 'vkEnumeratePhysicalDevices');
+    const physical = firstOf(must(vk, 'vkEnumeratePhysicalDevices', vk.vkEnumeratePhysicalDevices(instance)), 'vkEnumeratePhysicalDevices');
     const device = must(vk, 'vkCreateDevice', vk.vkCreateDevice(physical, { queues: [{ family: 0, count: 1 }, { family: 1, count: UPLOADS }] }));
     const computeQueue = must(vk, 'vkGetDeviceQueue', vk.vkGetDeviceQueue(device, 0, 0));
     const uploadQueues = sizes.map((_, s) => must(vk, 'vkGetDeviceQueue', vk.vkGetDeviceQueue(device, 1, s)));
@@ -163,16 +144,16 @@ export const streaming: App = {
     const staging = createHostBuffer(vk, device, stagingBytes, USAGE);
     const stagingWords = new Uint32Array(staging.view.buffer, staging.view.byteOffset, stagingBytes / 4);
     const sets = Array.from({ length: SETS }, () => ({
-      pool: deviceBuffer(vk, device, totalBlocks * BLOCK_BYTES),
+      pool: createDeviceBuffer(vk, device, totalBlocks * BLOCK_BYTES, USAGE),
       sums: createHostBuffer(vk, device, totalBlocks * 4, USAGE),
       fence: must(vk, 'vkCreateFence', vk.vkCreateFence(device, { signaled: true })) as VkFence,
     }));
     const loaded = must(vk, 'vkCreateSemaphore', vk.vkCreateSemaphore(device, { type: 'TIMELINE', initialValue: 0 }));
 
-    const generate = one(must(vk, 'vkCreateComputePipelines', vk.vkCreateComputePipelines(device, [{
+    const generate = firstOf(must(vk, 'vkCreateComputePipelines', vk.vkCreateComputePipelines(device, [{
       shader: must(vk, 'vkCreateShaderModule', vk.vkCreateShaderModule(device, { code: GENERATE_SHADER })), localSize: [64, 1, 1], pushConstantSizeBytes: 12,
     }])), 'vkCreateComputePipelines');
-    const sum = one(must(vk, 'vkCreateComputePipelines', vk.vkCreateComputePipelines(device, [{
+    const sum = firstOf(must(vk, 'vkCreateComputePipelines', vk.vkCreateComputePipelines(device, [{
       shader: must(vk, 'vkCreateShaderModule', vk.vkCreateShaderModule(device, { code: BLOCK_SUM_SHADER })), localSize: [1, 1, 1], pushConstantSizeBytes: 16,
     }])), 'vkCreateComputePipelines');
 

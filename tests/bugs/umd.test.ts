@@ -3,6 +3,7 @@
  * program run through `runApp` — the same path `--inject` takes. Every test runs the
  * program clean (the result is right) and injected (a specific, different result).
  */
+import { RECT_FRAGMENT_SHADER, RECT_VERTEX_SHADER, RECT_VERTEX_STRIDE_BYTES, rectPipelineInfo } from '../../engine/apps/rect-scene';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../engine/apps/app';
 import { runApp } from '../../engine/session';
@@ -130,41 +131,16 @@ function dispatchToHost(vk: Vk): { afterFence: Uint32Array; afterNextSubmit: Uin
 const SIZE = 32;
 const RED = 0xff0000ff; // RGBA8, red in the low byte
 const BLACK = 0xff000000;
-const VERTEX_SHADER = `
-  ATTR r0, 0, x
-  ATTR r1, 0, y
-  MOVF r2, 0.0
-  MOVF r3, 1.0
-  OUTPOS r0
-  ATTR r4, 1, x
-  ATTR r5, 1, y
-  ATTR r6, 1, z
-  ATTR r7, 1, w
-  OUTV 0, x, r4
-  OUTV 0, y, r5
-  OUTV 0, z, r6
-  OUTV 0, w, r7
-  END
-`;
-const FRAGMENT_SHADER = `
-  INV r0, 0, x
-  INV r1, 0, y
-  INV r2, 0, z
-  INV r3, 0, w
-  OUTC r0
-  END
-`;
-
-/** Interleaved vertices, 12 bytes each: x, y (f32 NDC), colour (RGBA8). Two triangles. */
+/** Interleaved vertices in the rect scene's layout: x, y (f32 NDC), colour (RGBA8). Two triangles. */
 function squareVertices(): Uint8Array {
   const ndc = (px: number): number => Math.fround((px * 2) / SIZE - 1);
   const corners = [[8, 8], [24, 8], [24, 24], [8, 8], [24, 24], [8, 24]] as const;
-  const bytes = new Uint8Array(corners.length * 12);
+  const bytes = new Uint8Array(corners.length * RECT_VERTEX_STRIDE_BYTES);
   const view = new DataView(bytes.buffer);
   corners.forEach(([x, y], i) => {
-    view.setFloat32(i * 12, ndc(x), true);
-    view.setFloat32(i * 12 + 4, ndc(y), true);
-    view.setUint32(i * 12 + 8, RED, true);
+    view.setFloat32(i * RECT_VERTEX_STRIDE_BYTES, ndc(x), true);
+    view.setFloat32(i * RECT_VERTEX_STRIDE_BYTES + 4, ndc(y), true);
+    view.setUint32(i * RECT_VERTEX_STRIDE_BYTES + 8, RED, true);
   });
   return bytes;
 }
@@ -180,16 +156,10 @@ function drawSquare(vk: Vk): Uint32Array {
   const req = must(vk.vkGetImageMemoryRequirements(device, image));
   const memory = must(vk.vkAllocateMemory(device, { sizeBytes: req.sizeBytes, memoryTypeIndex: DEVICE_LOCAL }));
   ok(vk.vkBindImageMemory(device, image, memory, 0));
-  const vs = must(vk.vkCreateShaderModule(device, { code: VERTEX_SHADER }));
-  const fs = must(vk.vkCreateShaderModule(device, { code: FRAGMENT_SHADER }));
-  const pipeline = must(vk.vkCreateGraphicsPipelines(device, [{
-    vertexShader: vs, fragmentShader: fs, varyingCount: 1,
-    vertexBindings: [{ binding: 0, strideBytes: 12 }],
-    vertexAttributes: [
-      { location: 0, binding: 0, format: 'R32G32_SFLOAT', offsetBytes: 0 },
-      { location: 1, binding: 0, format: 'R8G8B8A8_UNORM', offsetBytes: 8 },
-    ],
-  }]))[0]!;
+  // The rect scene's shaders and vertex layout: position (f32x2) + colour (RGBA8), 12 bytes.
+  const vs = must(vk.vkCreateShaderModule(device, { code: RECT_VERTEX_SHADER }));
+  const fs = must(vk.vkCreateShaderModule(device, { code: RECT_FRAGMENT_SHADER }));
+  const pipeline = must(vk.vkCreateGraphicsPipelines(device, [rectPipelineInfo(vs, fs)]))[0]!;
   submitAndWait(vk, device, queue, (cb) => {
     vk.vkCmdBeginRendering(cb, { colorAttachment: { image, loadOp: 'CLEAR', clearValue: [0, 0, 0, 1] } });
     vk.vkCmdBindPipeline(cb, 'GRAPHICS', pipeline);
