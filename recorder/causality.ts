@@ -111,6 +111,7 @@ const rules: { readonly [K in EventKind]: Rule<K> } = {
   'kmd.syncobj': (e, s) => s.ioctl(e.ioctl),
   'kmd.reset': none,
   'kmd.group_state': none,
+  'kmd.process_op': (e, s) => s.innermostCall(e.pid),
 };
 
 /** Remember what later links need, once the event has its seq. */

@@ -13,6 +13,7 @@ import type { Bus, IrqLine } from '../hw/bus';
 import { GPU_AS_PRESENT, GPU_CS_SLOT_COUNT, GPU_IRQ_CLEAR, GPU_IRQ_MASK, GPU_IRQ_RESET_COMPLETED, GPU_IRQ_STATUS } from '../hw/gpu-regs';
 import { JOB_IRQ_MASK } from '../hw/csf-regs';
 import { MMU_IRQ_CLEAR, MMU_IRQ_MASK, MMU_IRQ_STATUS } from '../hw/mmu-regs';
+import type { ProcessOpEvent } from '../trace/events';
 import type { TraceSink } from '../trace/sink';
 import { nullSink } from '../trace/sink';
 import { dispatchIoctl, type IoctlResult } from './drv';
@@ -107,6 +108,7 @@ export class PanthorDevice {
   spawn(options: { privileged?: boolean } = {}): Process {
     const p = new Process(this.nextPid++, new UserMemory(), options.privileged ?? false);
     this.processes.set(p.pid, p);
+    this.processOp(p.pid, 'spawn', p.privileged ? 1 : 0, 0, 0, p.pid);
     return p;
   }
 
@@ -117,12 +119,25 @@ export class PanthorDevice {
   /** open("/dev/dri/renderD128"): returns the fd. */
   open(pid: number): number {
     const p = this.processes.get(pid);
-    if (!p) return -Errno.ESRCH;
-    return p.installFd({ kind: 'drm', file: new DrmFile(this.nextFileId++, p) });
+    const fd = p ? p.installFd({ kind: 'drm', file: new DrmFile(this.nextFileId++, p) }) : -Errno.ESRCH;
+    return this.processOp(pid, 'open', 0, 0, 0, fd);
+  }
+
+  /**
+   * Reports a process/file operation (`kmd.process_op`) and returns its result, so
+   * each entry point below ends in `return this.processOp(…)`.
+   */
+  private processOp(pid: number, op: ProcessOpEvent['op'], arg: number, offset: number, lengthBytes: number, result: number): number {
+    this.sink.emit({ kind: 'kmd.process_op', tsNs: this.bus.nowNs, pid, op, arg, offset, lengthBytes, result });
+    return result;
   }
 
   /** close(fd): dropping a DRM file destroys its groups and releases its objects. */
   close(pid: number, fd: number): number {
+    return this.processOp(pid, 'close', fd, 0, 0, this.closeFd(pid, fd));
+  }
+
+  private closeFd(pid: number, fd: number): number {
     const p = this.processes.get(pid);
     const obj = p?.fds.get(fd);
     if (!p || !obj) return -Errno.EBADF;
@@ -171,6 +186,10 @@ export class PanthorDevice {
 
   /** mmap(fd, offset, length) of a BO: returns the user address or -errno. */
   mmap(pid: number, fd: number, offset: number, length: number): number {
+    return this.processOp(pid, 'mmap', fd, offset, length, this.mapBo(pid, fd, offset, length));
+  }
+
+  private mapBo(pid: number, fd: number, offset: number, length: number): number {
     const p = this.processes.get(pid);
     const obj = p?.fds.get(fd);
     if (!p || !obj) return -Errno.EBADF;
@@ -195,6 +214,10 @@ export class PanthorDevice {
 
   /** munmap(addr) of a BO mapping: drops the mapping's reference on the BO. */
   munmap(pid: number, addr: number): number {
+    return this.processOp(pid, 'munmap', addr, 0, 0, this.unmapBo(pid, addr));
+  }
+
+  private unmapBo(pid: number, addr: number): number {
     const key = `${pid}:${addr}`;
     const bo = this.mmaps.get(key);
     if (!bo || !this.processes.get(pid)?.memory.unmap(addr)) return -Errno.EINVAL;
@@ -205,6 +228,10 @@ export class PanthorDevice {
 
   /** Pass an fd to another process (what SCM_RIGHTS over a unix socket does). */
   passFd(fromPid: number, fd: number, toPid: number): number {
+    return this.processOp(fromPid, 'pass_fd', fd, toPid, 0, this.installPassedFd(fromPid, fd, toPid));
+  }
+
+  private installPassedFd(fromPid: number, fd: number, toPid: number): number {
     const from = this.processes.get(fromPid);
     const to = this.processes.get(toPid);
     const obj = from?.fds.get(fd);

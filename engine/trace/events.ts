@@ -226,6 +226,27 @@ export interface GroupStateEvent {
   readonly reason: string;
 }
 
+/**
+ * The process and file side of the kernel boundary: what a real tracer sees as
+ * syscalls around the ioctls (spawn, open, close, mmap, munmap, and an fd handed to
+ * another process over a unix socket). ioctl-level replay re-issues them in order,
+ * so a replayed process has the same files, mappings and shared buffers.
+ * `result` is what the call returned: the new pid / fd / user address, 0, or -errno.
+ */
+export interface ProcessOpEvent {
+  readonly kind: 'kmd.process_op';
+  readonly tsNs: number;
+  readonly pid: number;
+  readonly op: 'spawn' | 'open' | 'close' | 'mmap' | 'munmap' | 'pass_fd';
+  /** spawn: privileged (1) or not (0); mmap/close/pass_fd: the fd; munmap: the address. */
+  readonly arg: number;
+  /** mmap: the fake offset of the BO; pass_fd: the receiving pid; else 0. */
+  readonly offset: number;
+  /** mmap: bytes mapped; else 0. */
+  readonly lengthBytes: number;
+  readonly result: number;
+}
+
 /** A CPU write to mapped GPU memory, as the UMD's tracking saw it (before the GPU can read it). */
 export interface MemWriteEvent {
   readonly kind: 'mem.write';
@@ -233,6 +254,12 @@ export interface MemWriteEvent {
   readonly pid: number;
   /** GEM handle of the BO in the writing process's DRM file. */
   readonly bo: number;
+  /**
+   * The VkDeviceMemory the app mapped (API-level replay writes through its mapping);
+   * 0 for the UMD's own writes (command streams, descriptors, shader code), which an
+   * API-level replay regenerates rather than replays.
+   */
+  readonly memory: number;
   readonly offsetBytes: number;
   readonly bytes: Uint8Array;
 }
@@ -280,7 +307,8 @@ export type TraceEvent =
   | FenceSignalEvent
   | SyncobjEvent
   | ResetEvent
-  | GroupStateEvent;
+  | GroupStateEvent
+  | ProcessOpEvent;
 
 export type EventKind = TraceEvent['kind'];
 export type EventOf<K extends EventKind> = Extract<TraceEvent, { kind: K }>;
@@ -306,6 +334,18 @@ export interface EventRow {
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+
+function processOpText(e: ProcessOpEvent): string {
+  const res = e.result < 0 ? `-${errnoName(-e.result)}` : e.op === 'mmap' ? hex(e.result) : String(e.result);
+  switch (e.op) {
+    case 'spawn': return `spawn(${e.arg ? 'privileged' : ''}) = ${res}`;
+    case 'open': return `open("/dev/dri/renderD128") = ${res}`;
+    case 'close': return `close(${e.arg}) = ${res}`;
+    case 'mmap': return `mmap(fd=${e.arg}, offset=${hex(e.offset)}, len=${e.lengthBytes}) = ${res}`;
+    case 'munmap': return `munmap(${hex(e.arg)}) = ${res}`;
+    case 'pass_fd': return `pass_fd(${e.arg} -> pid ${e.offset}) = ${res}`;
+  }
+}
 
 /** An API argument in one short line: byte arrays by length, objects as JSON. */
 function argText(v: unknown): string {
@@ -336,7 +376,7 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
   'mem.write': {
     layer: 'api',
     doc: 'A CPU write to mapped GPU memory (BO, offset, bytes), known before the GPU could read it.',
-    text: (e) => `mem.write bo=${e.bo} +${hex(e.offsetBytes)} len=${e.bytes.length}`,
+    text: (e) => `mem.write mem=${e.memory} bo=${e.bo} +${hex(e.offsetBytes)} len=${e.bytes.length}`,
     row: (e) => ({ object: `bo:${e.bo}`, tid: null }),
   },
   'frame.present': {
@@ -422,6 +462,12 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
     doc: 'A GPU reset: why, which groups were guilty and which innocent.',
     text: (e) => `reset (${e.reason}) guilty=[${e.guiltyGroups.join(',')}] innocent=[${e.innocentGroups.join(',')}]`,
     row: () => ({ object: 'gpu', tid: null }),
+  },
+  'kmd.process_op': {
+    layer: 'kmd',
+    doc: 'A process or file operation around the ioctls: spawn, open, close, mmap, munmap, or an fd passed to another process; result is the new pid/fd/address, 0 or -errno.',
+    text: (e) => processOpText(e),
+    row: (e) => ({ object: e.op === 'spawn' ? `pid:${e.result}` : e.op === 'munmap' ? `va:${hex(e.arg)}` : `fd:${e.arg}`, tid: null }),
   },
   'kmd.group_state': {
     layer: 'kmd',

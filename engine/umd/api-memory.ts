@@ -43,7 +43,7 @@ export function memoryApi(st: UmdState) {
       if (!dev(device) || !m) return invalid('vkMapMemory', 'unknown device or memory');
       if (!m.hostVisible) return fail(VK_ERROR_MEMORY_MAP_FAILED, 'vkMapMemory: memory type is not HOST_VISIBLE');
       if (m.mapping) return invalid('vkMapMemory', 'memory is already mapped');
-      const mapping = m.device.tracker.map(m.alloc.bo, m.alloc.cpu, m.sizeBytes);
+      const mapping = m.device.tracker.map(memory, m.alloc.bo, m.alloc.cpu, m.sizeBytes);
       if (!mapping) return fail(VK_ERROR_MEMORY_MAP_FAILED, 'vkMapMemory: mapping unreadable');
       m.mapping = mapping;
       return ok(mapping.view);

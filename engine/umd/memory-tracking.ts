@@ -30,6 +30,8 @@ export type TrackingMode = 'shadow' | 'assisted' | 'off';
 const BLOCK = 64;
 
 export interface Mapping {
+  /** The VkDeviceMemory the app mapped. */
+  readonly memory: number;
   readonly bo: number;
   readonly userAddr: number;
   readonly view: Uint8Array;
@@ -50,10 +52,10 @@ export class MemoryTracker {
   ) {}
 
   /** Start tracking a fresh mapping; its view starts as the BO's current bytes. */
-  map(bo: number, userAddr: number, sizeBytes: number): Mapping | undefined {
+  map(memory: number, bo: number, userAddr: number, sizeBytes: number): Mapping | undefined {
     const bytes = this.backend.memory.read(userAddr, sizeBytes);
     if (!bytes) return undefined;
-    const m: Mapping = { bo, userAddr, view: bytes.slice(), shadow: bytes };
+    const m: Mapping = { memory, bo, userAddr, view: bytes.slice(), shadow: bytes };
     this.mappings.add(m);
     return m;
   }
@@ -80,7 +82,7 @@ export class MemoryTracker {
    */
   writeInternal(bo: number, userAddr: number, offset: number, bytes: Uint8Array): boolean {
     if (!this.backend.memory.write(userAddr + offset, bytes)) return false;
-    this.emit(bo, offset, bytes);
+    this.emit({ memory: 0, bo }, offset, bytes);
     return true;
   }
 
@@ -135,10 +137,10 @@ export class MemoryTracker {
     this.backend.memory.write(m.userAddr + from, bytes);
     m.shadow.set(bytes, from);
     this.publishedBytes += bytes.length;
-    this.emit(m.bo, from, bytes);
+    this.emit(m, from, bytes);
   }
 
-  private emit(bo: number, offsetBytes: number, bytes: Uint8Array): void {
-    this.sink.emit({ kind: 'mem.write', tsNs: this.backend.nowNs(), pid: this.pid, bo, offsetBytes, bytes: bytes.slice() });
+  private emit(m: Pick<Mapping, 'memory' | 'bo'>, offsetBytes: number, bytes: Uint8Array): void {
+    this.sink.emit({ kind: 'mem.write', tsNs: this.backend.nowNs(), pid: this.pid, memory: m.memory, bo: m.bo, offsetBytes, bytes: bytes.slice() });
   }
 }

@@ -17,7 +17,7 @@ function smallCapture(name: string, events = 3000): string {
   const w = CaptureWriter.create(path, testInfo('hand-made'));
   if (!w.ok) throw new Error(w.error.message);
   for (let i = 0; i < events; i++) w.value.append({ kind: 'hw.mmio', tsNs: i, op: 'read', offset: i * 4, reg: `R${i % 7}`, value: i * 3 });
-  w.value.append({ kind: 'mem.write', tsNs: events, pid: 1, bo: 2, offsetBytes: 0, bytes: new Uint8Array(10_000).fill(7) });
+  w.value.append({ kind: 'mem.write', tsNs: events, pid: 1, memory: 1, bo: 2, offsetBytes: 0, bytes: new Uint8Array(10_000).fill(7) });
   w.value.finish('complete');
   return path;
 }

@@ -10,7 +10,7 @@ const bytes = (n: number, seed: number): Uint8Array => Uint8Array.from({ length:
 
 export const samples: { readonly [K in EventKind]: EventOf<K> } = {
   'app.thread_switch': { kind: 'app.thread_switch', tsNs: 10, pid: 1, thread: 2 },
-  'mem.write': { kind: 'mem.write', tsNs: 11, pid: 1, bo: 3, offsetBytes: 64, bytes: bytes(368, 1) },
+  'mem.write': { kind: 'mem.write', tsNs: 11, pid: 1, memory: 0xffff_ffff, bo: 3, offsetBytes: 64, bytes: bytes(368, 1) },
   'frame.present': { kind: 'frame.present', tsNs: 12, pid: 1, frame: 0, width: 4, height: 2, rgba: bytes(32, 2) },
   'kmd.ioctl': {
     kind: 'kmd.ioctl', tsNs: 13, durNs: 700, pid: 1, fd: 3, request: 0xc0186444, name: 'DRM_IOCTL_PANTHOR_GROUP_SUBMIT',
@@ -36,6 +36,7 @@ export const samples: { readonly [K in EventKind]: EventOf<K> } = {
     kind: 'api.call', tsNs: 26, pid: 1, name: 'vkCmdPushConstants',
     args: [0xffff_ffff, 0, bytes(16, 6), null, 'name "é"', [1, 2], { code: bytes(0, 7), nested: { ok: true } }],
   },
+  'kmd.process_op': { kind: 'kmd.process_op', tsNs: 28, pid: 2, op: 'mmap', arg: 3, offset: 0x1_0000_0000, lengthBytes: 65536, result: 0x7fff_0000_0000 },
   'api.return': { kind: 'api.return', tsNs: 27, durNs: 300, pid: 1, name: 'vkMapMemory', result: -1000011001, value: { lengthBytes: 4096 }, message: 'bad "handle"' },
 };
 

@@ -31,7 +31,7 @@ describe('ioctl ids and kmd.wait_end', () => {
     ]);
     // Order in the stream: enter, (handler's events), return.
     expect(sink.events.filter((e) => e.kind !== 'hw.mmio').map((e) => e.kind)).toEqual([
-      'kmd.ioctl_enter', 'kmd.fence_signal', 'kmd.ioctl', 'kmd.ioctl_enter', 'kmd.wait_end', 'kmd.ioctl',
+      'kmd.process_op', 'kmd.process_op', 'kmd.ioctl_enter', 'kmd.fence_signal', 'kmd.ioctl', 'kmd.ioctl_enter', 'kmd.wait_end', 'kmd.ioctl',
     ]);
   });
 
