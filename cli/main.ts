@@ -7,6 +7,7 @@ import { registerApps } from './apps';
 import { registerDemo } from './demo';
 import { registerDisasm } from './disasm';
 import { registerEvents } from './events';
+import { registerExport } from './export';
 import { registerInfo } from './info';
 import { registerIoctls } from './ioctls';
 import { registerQuery } from './query';
@@ -29,5 +30,6 @@ registerRecord(program);
 registerInfo(program);
 registerEvents(program);
 registerQuery(program);
+registerExport(program);
 
 await program.parseAsync(process.argv);

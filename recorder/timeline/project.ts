@@ -1,0 +1,324 @@
+/**
+ * Projects a capture's events, in seq order, onto the timeline (items.ts): one pass,
+ * state bounded by what is open (calls, jobs in flight, live BOs and mappings, fences
+ * a wait may still name), so a million-event capture streams through.
+ *
+ * Flows: each chain is named by the seq of the ioctl that started it
+ * (`kmd.ioctl_enter`); a job inherits its submit's chain, a fence signal its job's
+ * (or its signalling ioctl's), a wait end the fence's. An ioctl slice carries its
+ * chain only when something joined it before the ioctl returned (a job queued, a
+ * fence signalled), so lone ioctls start no dangling flows.
+ *
+ * Counters are derived from the ioctls that change them: BO memory allocated
+ * (BO_CREATE out size; GEM_CLOSE and closing the file release it), VM bytes mapped
+ * (VM_BIND MAP / UNMAP ops of a successful bind, counted when the ioctl returns;
+ * VM_DESTROY releases the VM's), jobs in flight (queued, not yet finished).
+ *
+ * Example:
+ *   const p = new Projector(sink, 'vkcube');
+ *   for (const { seq, causeSeq, event } of events) p.event(seq, causeSeq, event);
+ *   p.finish(lastTsNs);   // closes calls and jobs still open at the end of the capture
+ */
+import { errnoName } from '../../engine/base/errno';
+import { ioctlByNr, OBJ_ARRAY_ELEMENTS, DRM_PANTHOR_VM_BIND_OP_TYPE_MASK, DRM_PANTHOR_VM_BIND_OP_TYPE_MAP, DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP } from '../../engine/kmd/uapi';
+import { eventKinds, type EventKind, type EventOf, type IoctlEvent, type TraceEvent } from '../../engine/trace/events';
+import type { ArgValue, Args, TimelineSink } from './items';
+import { TrackTree } from './tracks';
+
+interface OpenJob {
+  readonly pid: number;
+  readonly group: number;
+  readonly queue: number;
+  readonly queuedNs: number;
+  readonly chain: number | null;
+  startedNs: number | null;
+  slot: number | null;
+}
+
+interface OpenCall {
+  readonly track: number;
+  readonly name: string;
+}
+
+type Handler<K extends EventKind> = (p: Projector, seq: number, cause: number | null, e: EventOf<K>) => void;
+
+export class Projector {
+  readonly tracks: TrackTree;
+  private readonly thread = new Map<number, number>();
+  private readonly calls = new Map<number, OpenCall[]>();
+  private readonly jobs = new Map<number, OpenJob>();
+  /** seq of a chain member → the chain id (ioctl enters, jobs' events, fence signals). */
+  private readonly chainOf = new Map<number, number>();
+  private readonly ioctlEnter = new Map<number, number>();
+  private readonly usedChains = new Set<number>();
+  private readonly boBytes = new Map<string, number>();
+  private readonly vmBytes = new Map<string, number>();
+  private boTotal = 0;
+  private vmTotal = 0;
+  private inFlight = 0;
+
+  constructor(private readonly sink: TimelineSink, appName: string) {
+    this.tracks = new TrackTree(sink, appName);
+  }
+
+  event(seq: number, cause: number | null, e: TraceEvent): void {
+    (handlers[e.kind] as Handler<EventKind>)(this, seq, cause, e);
+  }
+
+  /** Ends what is still open at `endNs` (a capture cut short, a hung job). */
+  finish(endNs: number): void {
+    for (const stack of this.calls.values()) {
+      while (stack.length) this.sink.item({ type: 'end', track: stack.pop()!.track, tsNs: endNs, seq: 0, args: { unfinished: true } });
+    }
+    for (const [jobId, job] of this.jobs) this.jobSlices(0, jobId, job, endNs, 'unfinished');
+    this.jobs.clear();
+  }
+
+  // ---- helpers used by the handlers ----
+
+  threadTrack(pid: number): number {
+    return this.tracks.thread(pid, this.thread.get(pid) ?? 0);
+  }
+
+  /** The chain `cause` belongs to, marking it as continued. */
+  joinChain(seq: number, cause: number | null): number | null {
+    const chain = cause === null ? undefined : this.chainOf.get(cause);
+    if (chain === undefined) return null;
+    this.chainOf.set(seq, chain);
+    this.usedChains.add(chain);
+    return chain;
+  }
+
+  instant(track: number, seq: number, tsNs: number, e: TraceEvent, name: string, args: Args, chain: number | null = null): void {
+    this.sink.item({ type: 'instant', track, tsNs, seq, name, category: eventKinds[e.kind].layer, args, flows: chain === null ? [] : [chain] });
+  }
+
+  slice(track: number, seq: number, tsNs: number, durNs: number, name: string, category: string, args: Args): void {
+    this.sink.item({ type: 'slice', track, tsNs, durNs, seq, name, category, args, flows: [] });
+  }
+
+  private counter(track: number, seq: number, tsNs: number, value: number): void {
+    this.sink.item({ type: 'counter', track, tsNs, seq, value });
+  }
+
+  ioctl(seq: number, e: IoctlEvent): void {
+    const enter = this.ioctlEnter.get(e.id);
+    this.ioctlEnter.delete(e.id);
+    const chain = enter === undefined ? null : this.chainOf.get(enter) ?? null;
+    if (enter !== undefined) this.chainOf.delete(enter);
+    const flows = chain !== null && this.usedChains.has(chain) ? [chain] : [];
+    if (chain !== null) this.usedChains.delete(chain);
+    const track = this.tracks.lane(this.tracks.ioctls(e.pid), e.tsNs, e.tsNs + e.durNs);
+    const args: Record<string, ArgValue> = { fd: e.fd, id: e.id, result: e.errno ? `-${errnoName(e.errno)}` : '0', ...ioctlArgs(e) };
+    this.sink.item({ type: 'slice', track, tsNs: e.tsNs, durNs: e.durNs, seq, name: shortIoctlName(e.name), category: 'ioctl', args, flows });
+    if (!e.errno) this.countIoctl(seq, e);
+  }
+
+  private countIoctl(seq: number, e: IoctlEvent): void {
+    const def = ioctlByNr(e.request);
+    if (!def) return;
+    const out = e.argOut.length ? def.arg.decode(e.argOut) : e.argIn.length ? def.arg.decode(e.argIn) : undefined;
+    if (!out) return;
+    const file = `${e.pid}.${e.fd}`;
+    const end = e.tsNs + e.durNs;
+    switch (def.name) {
+      case 'DRM_IOCTL_PANTHOR_BO_CREATE':
+        this.boBytes.set(`${file}.${num(out.handle)}`, num(out.size));
+        this.boTotal += num(out.size);
+        break;
+      case 'DRM_IOCTL_GEM_CLOSE': {
+        const key = `${file}.${num(out.handle)}`;
+        this.boTotal -= this.boBytes.get(key) ?? 0;
+        this.boBytes.delete(key);
+        break;
+      }
+      case 'DRM_IOCTL_PANTHOR_VM_BIND': {
+        const key = `${file}.${num(out.vm_id)}`;
+        const delta = vmBindDelta(e);
+        this.vmBytes.set(key, (this.vmBytes.get(key) ?? 0) + delta);
+        this.vmTotal += delta;
+        if (delta) this.counter(this.tracks.counter('VM bytes mapped', 'bytes', 1), seq, end, this.vmTotal);
+        return;
+      }
+      case 'DRM_IOCTL_PANTHOR_VM_DESTROY': {
+        const key = `${file}.${num(out.id)}`;
+        this.vmTotal -= this.vmBytes.get(key) ?? 0;
+        this.vmBytes.delete(key);
+        this.counter(this.tracks.counter('VM bytes mapped', 'bytes', 1), seq, end, this.vmTotal);
+        return;
+      }
+      default:
+        return;
+    }
+    this.counter(this.tracks.counter('BO memory allocated', 'bytes', 0), seq, end, this.boTotal);
+  }
+
+  /** close(fd) releases the file's BOs and mappings. */
+  closeFile(seq: number, tsNs: number, pid: number, fd: number): void {
+    const prefix = `${pid}.${fd}.`;
+    for (const [map, name, rank] of [[this.boBytes, 'BO memory allocated', 0], [this.vmBytes, 'VM bytes mapped', 1]] as const) {
+      let freed = 0;
+      for (const [k, v] of map) if (k.startsWith(prefix)) { freed += v; map.delete(k); }
+      if (!freed) continue;
+      if (rank === 0) this.boTotal -= freed;
+      else this.vmTotal -= freed;
+      this.counter(this.tracks.counter(name, 'bytes', rank), seq, tsNs, rank === 0 ? this.boTotal : this.vmTotal);
+    }
+  }
+
+  jobQueued(seq: number, cause: number | null, e: EventOf<'kmd.job_queued'>): void {
+    const chain = this.joinChain(seq, cause);
+    this.jobs.set(e.jobId, { pid: e.pid, group: e.group, queue: e.queue, queuedNs: e.tsNs, chain, startedNs: null, slot: null });
+    const track = this.tracks.queue(e.pid, e.group, e.queue);
+    this.instant(track, seq, e.tsNs, e, `queued job ${e.jobId}`, { job: e.jobId, stream_va: e.streamVa, stream_size: e.streamSizeBytes, waits: e.waits, ioctl: e.ioctl });
+    this.inFlight++;
+    this.counter(this.tracks.counter('jobs in flight', 'count', 2), seq, e.tsNs, this.inFlight);
+  }
+
+  jobStarted(seq: number, e: EventOf<'kmd.job_started'>): void {
+    const job = this.jobs.get(e.jobId);
+    if (!job) return;
+    job.startedNs = e.tsNs;
+    job.slot = e.slot;
+    if (job.chain !== null) this.chainOf.set(seq, job.chain);
+  }
+
+  jobFinished(seq: number, e: EventOf<'kmd.job_finished'>): void {
+    const job = this.jobs.get(e.jobId);
+    if (!job) return;
+    this.jobs.delete(e.jobId);
+    if (job.chain !== null) this.chainOf.set(seq, job.chain);
+    this.jobSlices(seq, e.jobId, job, e.tsNs, e.status);
+    this.inFlight--;
+    this.counter(this.tracks.counter('jobs in flight', 'count', 2), seq, e.tsNs, this.inFlight);
+  }
+
+  /** A job's span on its queue (queued → finished, the flow step) and on its slot (started → finished). */
+  private jobSlices(seq: number, jobId: number, job: OpenJob, endNs: number, status: string): void {
+    const startNs = job.startedNs ?? job.queuedNs;
+    const args = { job: jobId, status, slot: job.slot ?? -1, queued_ts: job.queuedNs, wait_ns: startNs - job.queuedNs };
+    const q = this.tracks.lane(this.tracks.queue(job.pid, job.group, job.queue), startNs, endNs);
+    this.sink.item({ type: 'slice', track: q, tsNs: startNs, durNs: endNs - startNs, seq, name: `job ${jobId}`, category: 'kmd', args, flows: job.chain === null ? [] : [job.chain] });
+    if (job.slot !== null) {
+      const s = this.tracks.lane(this.tracks.slot(job.slot), startNs, endNs);
+      this.sink.item({ type: 'slice', track: s, tsNs: startNs, durNs: endNs - startNs, seq, name: `job ${jobId}`, category: 'hw', args, flows: [] });
+    }
+  }
+
+  enterIoctl(seq: number, e: EventOf<'kmd.ioctl_enter'>): void {
+    this.ioctlEnter.set(e.id, seq);
+    this.chainOf.set(seq, seq);
+  }
+
+  apiCall(seq: number, e: EventOf<'api.call'>): void {
+    const track = this.threadTrack(e.pid);
+    const stack = this.calls.get(e.pid) ?? [];
+    stack.push({ track, name: e.name });
+    this.calls.set(e.pid, stack);
+    const args: Record<string, ArgValue> = {};
+    e.args.forEach((a, i) => { args[`arg${i}`] = argValue(a); });
+    this.sink.item({ type: 'begin', track, tsNs: e.tsNs, seq, name: e.name, category: 'api', args, flows: [] });
+  }
+
+  apiReturn(seq: number, e: EventOf<'api.return'>): void {
+    const stack = this.calls.get(e.pid);
+    const top = stack?.[stack.length - 1];
+    if (!stack || !top || top.name !== e.name) return;
+    stack.pop();
+    const args: Record<string, ArgValue> = { result: e.result };
+    if (e.value !== null && e.value !== undefined) args.value = argValue(e.value);
+    if (e.message) args.message = e.message;
+    this.sink.item({ type: 'end', track: top.track, tsNs: e.tsNs, seq, args });
+  }
+
+  switchThread(e: EventOf<'app.thread_switch'>): void {
+    this.thread.set(e.pid, e.thread);
+  }
+}
+
+const text = (e: TraceEvent): string => eventKinds[e.kind].text(e as never);
+
+const handlers: { readonly [K in EventKind]: Handler<K> } = {
+  'api.call': (p, seq, _c, e) => p.apiCall(seq, e),
+  'api.return': (p, seq, _c, e) => p.apiReturn(seq, e),
+  'app.thread_switch': (p, _s, _c, e) => p.switchThread(e),
+  'mem.write': (p, seq, _c, e) => p.instant(p.threadTrack(e.pid), seq, e.tsNs, e, 'mem.write', { memory: e.memory, bo: e.bo, offset: e.offsetBytes, size: e.bytes.length }),
+  'frame.present': (p, seq, _c, e) => p.instant(p.threadTrack(e.pid), seq, e.tsNs, e, `present frame ${e.frame}`, { frame: e.frame, width: e.width, height: e.height }),
+  'kmd.ioctl_enter': (p, seq, _c, e) => p.enterIoctl(seq, e),
+  'kmd.ioctl': (p, seq, _c, e) => p.ioctl(seq, e),
+  'kmd.process_op': (p, seq, _c, e) => {
+    p.instant(p.tracks.ioctls(e.pid), seq, e.tsNs, e, e.op, { arg: e.arg, offset: e.offset, length: e.lengthBytes, result: e.result, text: text(e) });
+    if (e.op === 'close' && e.result === 0) p.closeFile(seq, e.tsNs, e.pid, e.arg);
+  },
+  'kmd.wait_end': (p, seq, cause, e) => p.instant(p.tracks.fences(), seq, e.tsNs, e, 'wait ended', {
+    pid: e.pid, ioctl: e.ioctl, handles: [...e.handles], points: [...e.points], ended_by: e.endedBy ? `${e.endedBy.context}#${e.endedBy.seqno}` : 'attach', first_signaled: e.firstSignaled,
+  }, p.joinChain(seq, cause)),
+  'hw.mmio': (p, seq, _c, e) => p.instant(p.tracks.mmio(), seq, e.tsNs, e, `${e.op} ${e.reg}`, { offset: e.offset, value: e.value }),
+  'hw.irq': (p, seq, _c, e) => p.instant(p.tracks.irq(), seq, e.tsNs, e, `irq ${e.line}`, { status: e.status }),
+  'hw.fault': (p, seq, _c, e) => p.instant(p.tracks.faults(), seq, e.tsNs, e, `fault ${e.fault}`, { slot: e.slot, as: e.as, va: e.va, access: e.access, detail: e.detail }),
+  'hw.job': (p, seq, _c, e) => {
+    const track = p.tracks.lane(p.tracks.engine(e.engine), e.tsNs, e.tsNs + e.durNs);
+    p.slice(track, seq, e.tsNs, e.durNs, e.op, 'hw', { slot: e.slot, ok: e.ok, work: e.work, write_hash: e.writeHash });
+  },
+  'kmd.job_queued': (p, seq, cause, e) => p.jobQueued(seq, cause, e),
+  'kmd.job_started': (p, seq, _c, e) => p.jobStarted(seq, e),
+  'kmd.job_finished': (p, seq, _c, e) => p.jobFinished(seq, e),
+  'kmd.fence_signal': (p, seq, cause, e) => p.instant(p.tracks.fences(), seq, e.tsNs, e, `signal ${e.context}#${e.seqno}`, {
+    context: e.context, seqno: e.seqno, error: e.error, job: e.jobId, ioctl: e.ioctl,
+  }, p.joinChain(seq, cause)),
+  'kmd.syncobj': (p, seq, _c, e) => p.instant(p.tracks.fences(), seq, e.tsNs, e, `syncobj ${e.op}`, { pid: e.pid, handle: e.handle, point: e.point, ioctl: e.ioctl }),
+  'kmd.reset': (p, seq, _c, e) => p.instant(p.tracks.faults(), seq, e.tsNs, e, 'GPU reset', { reason: e.reason, guilty: e.guiltyGroups.join(','), innocent: e.innocentGroups.join(',') }),
+  'kmd.group_state': (p, seq, _c, e) => p.instant(p.tracks.faults(), seq, e.tsNs, e, `group ${e.group} state ${e.state}`, { group: e.group, state: e.state, reason: e.reason }),
+};
+
+/** DRM_IOCTL_PANTHOR_GROUP_SUBMIT → PANTHOR_GROUP_SUBMIT (what the timeline has room for). */
+function shortIoctlName(name: string): string {
+  return name.startsWith('DRM_IOCTL_') ? name.slice('DRM_IOCTL_'.length) : name;
+}
+
+/** The ioctl's argument struct as args: in-fields as copied in, out-fields as copied back. */
+function ioctlArgs(e: IoctlEvent): Args {
+  const def = ioctlByNr(e.request);
+  if (!def) return { request: e.request };
+  const args: Record<string, ArgValue> = {};
+  const put = (v: Record<string, unknown>): void => {
+    for (const [k, x] of Object.entries(v)) args[k] = argValue(x);
+  };
+  if (e.argIn.length) put(def.arg.decode(e.argIn) as Record<string, unknown>);
+  if (e.argOut.length) put(def.arg.decode(e.argOut) as Record<string, unknown>);
+  return { args };
+}
+
+/** Bytes mapped minus bytes unmapped by a VM_BIND's ops (read from the user copy of the op array). */
+function vmBindDelta(e: IoctlEvent): number {
+  const def = ioctlByNr(e.request)!;
+  const bind = def.arg.decode(e.argIn) as { ops: { stride: number; count: number; array: number } };
+  const copy = e.copies.find((c) => c.dir === 'in' && c.addr === bind.ops.array);
+  const opStruct = OBJ_ARRAY_ELEMENTS['drm_panthor_vm_bind.ops'];
+  if (!copy || !opStruct || bind.ops.stride < opStruct.sizeBytes) return 0;
+  let delta = 0;
+  for (let i = 0; i < bind.ops.count && (i + 1) * bind.ops.stride <= copy.bytes.length; i++) {
+    const op = opStruct.decode(copy.bytes.subarray(i * bind.ops.stride, i * bind.ops.stride + opStruct.sizeBytes)) as { flags: number; size: number };
+    const type = (op.flags & DRM_PANTHOR_VM_BIND_OP_TYPE_MASK) >>> 0;
+    if (type === DRM_PANTHOR_VM_BIND_OP_TYPE_MAP) delta += op.size;
+    else if (type === DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP >>> 0) delta -= op.size;
+  }
+  return delta;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/** An API argument or decoded field as an arg: byte arrays by size, bigints as strings. */
+function argValue(v: unknown): ArgValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  if (Array.isArray(v)) return v.map(argValue);
+  if (typeof v === 'object') {
+    const out: Record<string, ArgValue> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = argValue(x);
+    return out;
+  }
+  return String(v);
+}
