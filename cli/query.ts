@@ -17,6 +17,7 @@
  */
 import type { Command } from 'commander';
 import type { QueryResult } from '../recorder/capture/reader';
+import { ensurePerfettoTables, mentionsPerfettoTables } from '../recorder/timeline/perfetto-tables';
 import { consoleOutput, openOrReport, type Output } from './output';
 
 export function registerQuery(program: Command): void {
@@ -35,6 +36,13 @@ export function queryCommand(file: string, sql: string, flags: { readonly json?:
   const reader = openOrReport('query', file, io);
   if (!reader) return 1;
   try {
+    if (mentionsPerfettoTables(sql)) {
+      const built = ensurePerfettoTables(reader);
+      if (!built.ok) {
+        io.err(`tracefold query: cannot build the Perfetto-style tables: ${built.message}`);
+        return 1;
+      }
+    }
     const r = reader.query(sql);
     if (!r.ok) {
       io.err(`tracefold query: ${r.error.message}`);

@@ -282,9 +282,36 @@ export class CaptureReader {
     }
   }
 
+  /**
+   * The connection's TEMP schema, for derived tables that queries join (the
+   * Perfetto-shaped views of timeline/perfetto-tables.ts). TEMP lives in memory on
+   * this connection only: the capture file itself stays untouched and read-only.
+   */
+  temp(): TempSchema {
+    const db = this.db;
+    return {
+      exec: (ddl) => void db.exec(ddl),
+      fn: (name, impl) => void db.function(name, { deterministic: true }, impl as (...a: unknown[]) => unknown),
+      has: (table) => db.prepare(`SELECT 1 FROM temp.sqlite_schema WHERE name = ?`).get(table) !== undefined,
+      insert(table, columns, rows) {
+        const stmt = db.prepare(`INSERT INTO temp.${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+        db.transaction(() => { for (const r of rows) stmt.run(...r); })();
+      },
+    };
+  }
+
   close(): void {
     this.db.close();
   }
+}
+
+/** Write access to a reader's TEMP schema only (see CaptureReader.temp). */
+export interface TempSchema {
+  exec(ddl: string): void;
+  /** A SQL function on this connection (pure: it must not query the database). */
+  fn(name: string, impl: (...args: never[]) => unknown): void;
+  has(table: string): boolean;
+  insert(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): void;
 }
 
 function firstWords(sql: string): string {

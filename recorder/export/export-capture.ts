@@ -11,7 +11,8 @@
  *   // → { ok: true, value: { events: 1490, packets: 2311, bytes: 180224 } }
  */
 import type { CaptureReader } from '../capture/reader';
-import { fail, ok, type Result } from '../capture/result';
+import { forEachEvent } from '../capture/for-each-event';
+import { ok, type Result } from '../capture/result';
 import { Projector } from '../timeline/project';
 import type { TimelineItem, TimelineSink } from '../timeline/items';
 import { JsonSink } from './json-sink';
@@ -35,8 +36,6 @@ export interface ExportSummary {
   readonly bytes: number;
 }
 
-const PAGE_EVENTS = 8192;
-
 export function exportCapture(reader: CaptureReader, options: ExportOptions): Result<ExportSummary> {
   let bytes = 0;
   const out: ByteSink = { write: (b) => { bytes += b.length; options.out.write(b); } };
@@ -50,28 +49,4 @@ export function exportCapture(reader: CaptureReader, options: ExportOptions): Re
   if (encoder instanceof JsonSink) encoder.finish();
   else encoder.flush();
   return ok({ events: result.value.events, items, bytes });
-}
-
-/** Runs `fn` on each event of a seq range in order, page by page. */
-export function forEachEvent(
-  reader: CaptureReader, fromSeq: number | undefined, toSeq: number | undefined,
-  onProgress: ((done: number, total: number) => void) | undefined,
-  fn: (seq: number, cause: number | null, e: import('../../engine/trace/events').TraceEvent) => void,
-): Result<{ events: number; lastTsNs: number }> {
-  const total = reader.summary().events;
-  const first = Math.max(1, fromSeq ?? 1);
-  const last = Math.min(toSeq ?? total, total);
-  let events = 0;
-  let lastTsNs = 0;
-  for (let from = first; from <= last; from += PAGE_EVENTS) {
-    const page = reader.events({ fromSeq: from, toSeq: Math.min(last, from + PAGE_EVENTS - 1) });
-    if (!page.ok) return fail('bad-row', page.error.message);
-    for (const d of page.value) {
-      fn(d.seq, d.causeSeq, d.event);
-      lastTsNs = Math.max(lastTsNs, d.event.tsNs + ('durNs' in d.event ? d.event.durNs : 0));
-      events++;
-    }
-    onProgress?.(events, last - first + 1);
-  }
-  return ok({ events, lastTsNs });
 }
