@@ -93,9 +93,11 @@ export type RecordError = CaptureError | { readonly code: 'unknown-bug'; readonl
 const PROGRESS_EVENTS = 4096;
 
 /**
- * Default checkpoint cadence. vkcube (10 frames, ~2,300 events) checkpoints take about
- * 4 ms each, mostly canonical encoding; every 2,048 events keeps record_overhead_ratio
- * within its target while a seek replays at most a few thousand events (bench/README).
+ * Default checkpoint cadence. A checkpoint costs ~2 ms of snapshot and encoding on
+ * vkcube's state (plus compressing the pages that changed), and a seek replays at most
+ * this many events past one. vkcube 10 frames (1,047 events) thus gets two (start and
+ * end): measured in one process, recording time moved by less than run-to-run noise
+ * (bench record_overhead_ratio); stress gets one per 2,048 events.
  */
 export const CHECKPOINT_EVERY_EVENTS = 2048;
 
