@@ -31,6 +31,13 @@ export interface RunOptions extends Partial<AppOptions> {
    * does (the recorder's API tap). `nowNs` reads the virtual clock.
    */
   readonly wrapVk?: (vk: Vk, pid: number, nowNs: () => number) => Vk;
+  /**
+   * Called with the stack whenever no system call is in progress: once the device has
+   * probed, and after every ioctl, mmap, munmap, fd pass and CPU time step of any
+   * process. The only points where the model may be checkpointed (engine/snapshot.ts
+   * says which of them are quiescent); the recorder's checkpoint hook.
+   */
+  readonly atSyscallExit?: (stack: Stack) => void;
 }
 
 export interface Check {
@@ -58,11 +65,20 @@ export function runApp(app: App, run: RunOptions = {}): RunResult {
   const checks: Check[] = [];
   const log: string[] = [];
   if (bugs.unknown.length) return { stack, options, frames, checks, log, error: `unknown bug(s): ${bugs.unknown.join(', ')}` };
+  const exit = run.atSyscallExit;
+  const syscall = exit ? <T>(result: T): T => (exit(stack), result) : <T>(result: T): T => result;
 
   const startProcess = (): AppProcess => {
     const proc = stack.kmd.spawn();
     const fd = stack.kmd.open(proc.pid);
-    const umd = createVulkan(kmdBackend(stack, proc.pid, fd), {
+    const backend = kmdBackend(stack, proc.pid, fd);
+    const umd = createVulkan(exit ? {
+      ...backend,
+      ioctl: (request, argp) => syscall(backend.ioctl(request, argp)),
+      mmap: (offset, length) => syscall(backend.mmap(offset, length)),
+      munmap: (addr) => syscall(backend.munmap(addr)),
+      spendNs: (durationNs) => syscall(backend.spendNs(durationNs)),
+    } : backend, {
       sink, pid: proc.pid, tracking: run.tracking ?? 'shadow', bugs: bugs.umd,
       frameSink: (f) => {
         if (run.keepFrames !== false) frames.push(f);
@@ -81,13 +97,14 @@ export function runApp(app: App, run: RunOptions = {}): RunResult {
     pid: main.pid,
     rng,
     spawnProcess: startProcess,
-    passFd: (from, fd, to) => stack.kmd.passFd(from, fd, to),
+    passFd: (from, fd, to) => syscall(stack.kmd.passFd(from, fd, to)),
     runThreads: (bodies) => runThreads(bodies, scheduler, (thread) => sink.emit({ kind: 'app.thread_switch', tsNs: stack.sim.nowNs, pid: main.pid, thread })),
     check: (name, ok, detail = '') => void checks.push({ name, ok, detail }),
     log: (m) => void log.push(m),
   };
   let error: string | undefined;
   try {
+    syscall(undefined);
     app.run(ctx);
   } catch (e) {
     error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

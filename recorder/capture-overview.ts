@@ -6,8 +6,9 @@
  * - `durationNs`: the virtual time of the last event (the engine clock starts at 0).
  * - `objects`: distinct `events.object` values per type prefix (`bo:3` → `bo`).
  * - `dedupRatio`: bytes referenced by events (the `event_blobs` view) ÷ bytes of the
- *   distinct blobs; 1 when there are none. It scans every event's args, so it costs
- *   a pass over the file.
+ *   distinct blobs they reference; 1 when there are none. Checkpoint snapshots' blobs
+ *   are left out of both (they are deduplicated among themselves, not against events).
+ *   It scans every event's args, so it costs a pass over the file.
  * - `sizeBytes` counts the `-wal` companion of a capture still recording.
  *
  * Example: `captureOverview(reader)` → `{ meta: { state: 'complete', app: 'vkcube', … },
@@ -48,6 +49,11 @@ export function captureOverview(r: CaptureReader): CaptureOverview {
       .select(sql<number>`coalesce(sum(blobs.size_bytes), 0)`.as('bytes')),
   )[0];
   const blobRefBytes = refs?.bytes ?? 0;
+  const distinct = r.all(
+    k.selectFrom('blobs').where('id', 'in', k.selectFrom('event_blobs').select('blob_id'))
+      .select(sql<number>`coalesce(sum(size_bytes), 0)`.as('bytes')),
+  )[0];
+  const distinctBytes = distinct?.bytes ?? 0;
   const wal = `${r.path}-wal`;
   return {
     path: r.path,
@@ -58,6 +64,6 @@ export function captureOverview(r: CaptureReader): CaptureOverview {
     objects,
     sizeBytes: statSync(r.path).size + (existsSync(wal) ? statSync(wal).size : 0),
     blobRefBytes,
-    dedupRatio: summary.blobBytes > 0 ? blobRefBytes / summary.blobBytes : 1,
+    dedupRatio: distinctBytes > 0 ? blobRefBytes / distinctBytes : 1,
   };
 }

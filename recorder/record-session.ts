@@ -16,6 +16,13 @@
  *   gets its causal link (cause_seq) from a CausalLinker over the writer. `wrapSink`
  *   replaces that linker (it may call `writer.append(event, causeSeq)` itself) and
  *   `tapApi: false` turns the tap off. Progress is counted on what the engine emits.
+ * - Checkpoints (engine/snapshot.ts): one at the first syscall exit (the device probed
+ *   and the app's process opened it, before the app's first call), then one at the
+ *   first quiescent syscall exit after every `checkpointEveryEvents` events, and one
+ *   when the app returns (if the model is quiescent then). Each is a state hash plus a
+ *   snapshot whose pages and chunks are content-addressed blobs, so checkpoints share
+ *   what did not change. The default cadence is measured in bench's
+ *   record_overhead_ratio (see CHECKPOINT_EVERY_EVENTS); 0 turns checkpoints off.
  *
  * Example:
  *   recordApp(vkcube, { frames: 2, seed: 1 }, 'a.tfcap', { engineVersion: '0.1.0' })
@@ -25,6 +32,9 @@ import { statSync } from 'node:fs';
 import { defaultAppOptions, type App, type AppOptions } from '../engine/apps/app';
 import { bugByName } from '../engine/bugs';
 import { runApp, type Check } from '../engine/session';
+import { encodeStack, notQuiescent } from '../engine/snapshot';
+import { PartHasher } from '../engine/snapshot-codec';
+import type { Stack } from '../engine/stack';
 import { withApiTap } from './api-tap';
 import { CausalLinker } from './causality';
 import type { TraceEvent } from '../engine/trace/events';
@@ -56,6 +66,8 @@ export interface RecordHooks {
   /** The sink the run emits into, given the writer (default: a CausalLinker over it). */
   readonly wrapSink?: (writer: CaptureWriter) => TraceSink;
   readonly writer?: WriterOptions;
+  /** Events between checkpoints (default CHECKPOINT_EVERY_EVENTS; 0 = no checkpoints). */
+  readonly checkpointEveryEvents?: number;
 }
 
 export interface RecordSummary {
@@ -71,12 +83,23 @@ export interface RecordSummary {
   readonly error: string | undefined;
   readonly sizeBytes: number;
   readonly blobs: number;
+  /** Checkpoint rows written. */
+  readonly checkpoints: number;
 }
 
 /** Why nothing was recorded: the capture could not be created or finished, or a bug name is unknown. */
 export type RecordError = CaptureError | { readonly code: 'unknown-bug'; readonly message: string };
 
 const PROGRESS_EVENTS = 4096;
+
+/**
+ * Default checkpoint cadence. A checkpoint costs ~2 ms of snapshot and encoding on
+ * vkcube's state (plus compressing the pages that changed), and a seek replays at most
+ * this many events past one. vkcube 10 frames (1,047 events) thus gets two (start and
+ * end): measured in one process, recording time moved by less than run-to-run noise
+ * (bench record_overhead_ratio); stress gets one per 2,048 events.
+ */
+export const CHECKPOINT_EVERY_EVENTS = 2048;
 
 export function recordApp(app: App, run: RecordOptions, path: string, hooks: RecordHooks): Result<RecordSummary, RecordError> {
   const inject = run.inject ?? [];
@@ -90,7 +113,9 @@ export function recordApp(app: App, run: RecordOptions, path: string, hooks: Rec
   const writer = created.value;
 
   // By default every event gets its causal link, and every API call is tapped (recorder/causality.ts, api-tap.ts).
-  const inner = hooks.wrapSink ? hooks.wrapSink(writer) : new CausalLinker(writer);
+  const linked = hooks.wrapSink ? hooks.wrapSink(writer) : new CausalLinker(writer);
+  const checkpoints = new Checkpointer(writer, hooks.checkpointEveryEvents ?? CHECKPOINT_EVERY_EVENTS);
+  const inner: TraceSink = checkpoints.enabled ? { emit: (e) => (linked.emit(e), checkpoints.events++) } : linked;
   const progress = { events: 0, frames: 0, totalFrames: options.frames };
   const onProgress = hooks.onProgress;
   const sink: TraceSink = onProgress
@@ -111,9 +136,11 @@ export function recordApp(app: App, run: RecordOptions, path: string, hooks: Rec
     const result = runApp(app, {
       ...options, inject, sink, keepFrames: false, onFrame: () => void frames++,
       wrapVk: hooks.tapApi === false ? undefined : (vk, pid, nowNs) => withApiTap(vk, sink, pid, nowNs),
+      atSyscallExit: checkpoints.enabled ? (stack) => checkpoints.maybe(stack) : undefined,
     });
     error = result.error;
     checks = result.checks;
+    if (checkpoints.enabled) checkpoints.take(result.stack);
   } catch (e) {
     // runApp catches the app's exceptions; one reaching here is the engine's own.
     error = `engine error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
@@ -124,8 +151,37 @@ export function recordApp(app: App, run: RecordOptions, path: string, hooks: Rec
   if (onProgress) onProgress({ ...progress, events: done.value.events });
   return ok({
     path, state, app: app.name, options, injectedBugs: inject, events: done.value.events, frames, checks, error,
-    sizeBytes: statSync(path).size, blobs: done.value.blobs,
+    sizeBytes: statSync(path).size, blobs: done.value.blobs, checkpoints: checkpoints.written,
   });
+}
+
+/** Takes the run's checkpoints into the writer (cadence in the module header). */
+class Checkpointer {
+  /** Events emitted so far. */
+  events = 0;
+  written = 0;
+  private dueAt = 0;
+  private readonly hasher = new PartHasher();
+
+  constructor(private readonly writer: CaptureWriter, private readonly everyEvents: number) {}
+
+  get enabled(): boolean {
+    return this.everyEvents > 0;
+  }
+
+  /** At a syscall exit: checkpoint if one is due and the model is quiescent. */
+  maybe(stack: Stack): void {
+    if (this.events < this.dueAt || notQuiescent(stack) !== undefined) return;
+    this.take(stack);
+  }
+
+  /** Checkpoint now if the model is quiescent (a non-quiescent end is left without one). */
+  take(stack: Stack): void {
+    const enc = encodeStack(stack, this.hasher);
+    if (!enc.ok) return;
+    if (this.writer.checkpoint(enc.value.stateHash, enc.value.manifest, enc.value.parts)) this.written++;
+    this.dueAt = this.events + this.everyEvents;
+  }
 }
 
 /** The options runApp will use: the app's defaults under what was asked for. */

@@ -11,6 +11,12 @@
  * - ties run in scheduling order (FIFO), which is what makes runs reproducible;
  * - a cancelled timer is skipped lazily, so cancel is O(1).
  *
+ * Snapshot: the clock and the dispatch count only. Pending callbacks are closures and
+ * cannot be stored; a model snapshot is taken where every pending callback is one its
+ * owner re-creates on restore (engine/snapshot.ts), and `restore` starts from an
+ * empty queue. Insertion sequence numbers only order ties among pending entries, so
+ * re-created entries keep their relative order by being re-created in it.
+ *
  * Rejected alternative: a process-per-block coroutine model. It reads nicer but makes
  * snapshot/restore of in-flight state impossible, and replay needs checkpoints.
  */
@@ -23,6 +29,11 @@ export interface Timer {
 interface Entry extends Timer {
   readonly seq: number;
   readonly fn: () => void;
+}
+
+export interface SimState {
+  readonly nowNs: number;
+  readonly dispatched: number;
 }
 
 export class Sim {
@@ -81,6 +92,22 @@ export class Sim {
   /** Advance the clock to `tNs`, running everything due on the way. */
   advanceTo(tNs: number): void {
     this.runUntil(() => false, tNs);
+  }
+
+  /** Live timers in the order they will run. */
+  pendingTimers(): Timer[] {
+    return this.heap.filter((e) => !e.cancelled).sort((a, b) => (before(a, b) ? -1 : 1));
+  }
+
+  snapshot(): SimState {
+    return { nowNs: this.now, dispatched: this.dispatched };
+  }
+
+  /** Set the clock and drop every pending callback (their owners re-create what they need). */
+  restore(s: SimState): void {
+    this.heap = [];
+    this.now = s.nowNs;
+    this.dispatched = s.dispatched;
   }
 
   /** Number of live timers (for tests and idle detection). */

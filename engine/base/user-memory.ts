@@ -7,6 +7,10 @@
  *
  * Invariants: regions never overlap; address 0 and the first 64 KiB are never
  * mapped (NULL dereferences fail); allocation is a deterministic bump allocator.
+ *
+ * Snapshot: the heap's pages and bump pointers, and each region's place and label;
+ * a region's backing is a function, so whoever mapped it (the KMD's mmap) supplies
+ * it again on restore.
  */
 export interface Backing {
   read(offset: number, length: number): Uint8Array;
@@ -18,6 +22,15 @@ interface Region {
   readonly sizeBytes: number;
   readonly backing: Backing;
   readonly label: string;
+}
+
+export interface UserMemoryState {
+  readonly heapNext: number;
+  readonly mmapNext: number;
+  /** Heap pages by ascending page number. */
+  readonly heapPages: ReadonlyArray<readonly [pageNumber: number, bytes: Uint8Array]>;
+  /** Mapped regions in mapping order. */
+  readonly regions: ReadonlyArray<{ readonly start: number; readonly sizeBytes: number; readonly label: string }>;
 }
 
 const PAGE = 4096;
@@ -120,5 +133,23 @@ export class UserMemory {
 
   mappings(): ReadonlyArray<{ start: number; sizeBytes: number; label: string }> {
     return [{ start: HEAP_START, sizeBytes: this.heapNext - HEAP_START, label: 'heap' }, ...this.regions.map(({ start, sizeBytes, label }) => ({ start, sizeBytes, label }))];
+  }
+
+  snapshot(): UserMemoryState {
+    return {
+      heapNext: this.heapNext,
+      mmapNext: this.mmapNext,
+      heapPages: [...this.heapPages].sort((a, b) => a[0] - b[0]).map(([pn, bytes]) => [pn, bytes.slice()] as const),
+      regions: this.regions.map(({ start, sizeBytes, label }) => ({ start, sizeBytes, label })),
+    };
+  }
+
+  /** `backing` gives each region's backing again (by its start and label). */
+  restore(s: UserMemoryState, backing: (region: { start: number; sizeBytes: number; label: string }) => Backing): void {
+    this.heapNext = s.heapNext;
+    this.mmapNext = s.mmapNext;
+    this.heapPages.clear();
+    for (const [pn, bytes] of s.heapPages) this.heapPages.set(pn, bytes.slice());
+    this.regions = s.regions.map((r) => ({ ...r, backing: backing(r) }));
   }
 }

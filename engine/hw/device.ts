@@ -89,6 +89,10 @@ export interface GpuSnapshot {
   readonly gpuIrqMask: number;
   readonly flushId: number;
   readonly rng: [number, number, number, number];
+  /** Busy time so far per engine (utilisation counters read it). */
+  readonly engineBusyNs?: Record<EngineName, number>;
+  /** An IRQ-line check was scheduled and has not run: restore schedules it again. */
+  readonly irqCheckPending?: boolean;
 }
 
 export class Gpu implements Bus {
@@ -305,6 +309,23 @@ export class Gpu implements Bus {
   }
 
   /**
+   * Why the GPU cannot be snapshotted now (an engine job in flight or queued, a soft
+   * reset under way), or undefined when it can. Its only timer that may then be
+   * pending is the IRQ-line check, which `snapshot` records and `restore` re-creates.
+   */
+  notQuiescent(): string | undefined {
+    const busy = this.busyEngines();
+    if (busy.length) return `engine job in flight on ${busy.join(', ')}`;
+    if (this.resetting) return 'GPU soft reset in progress';
+    return undefined;
+  }
+
+  /** Timers the GPU itself has pending that restore re-creates (0 or 1: the IRQ check). */
+  recreatableTimers(): number {
+    return this.irqCheckScheduled ? 1 : 0;
+  }
+
+  /**
    * Snapshot of every block. Engine jobs in flight are not included: checkpoints are
    * taken between jobs (the recorder chooses points where no engine is busy).
    */
@@ -318,6 +339,8 @@ export class Gpu implements Bus {
       gpuIrqMask: this.gpuIrqMask,
       flushId: this.flushId,
       rng: this.rng.snapshot(),
+      engineBusyNs: this.engineBusyNs(),
+      irqCheckPending: this.irqCheckScheduled,
     };
   }
 
@@ -325,12 +348,18 @@ export class Gpu implements Bus {
     this.memory.restore(s.memory);
     this.l2.restore(s.l2);
     this.mmu.restore(s.mmu);
-    for (const e of Object.values(this.engines)) e.reset();
+    for (const name of Object.keys(this.engines) as EngineName[]) this.engines[name].restoreBusyNs(s.engineBusyNs?.[name] ?? 0);
     this.csf.restore(s.csf);
     this.gpuIrqRaw = s.gpuIrqRaw;
     this.gpuIrqMask = s.gpuIrqMask;
     this.flushId = s.flushId;
     this.rng.restore(s.rng);
+    this.sim.cancel(this.resetting);
+    this.resetting = undefined;
+    // The check runs at the current time like any other; scheduling it again keeps its
+    // place before anything the continuation schedules.
+    this.irqCheckScheduled = false;
+    if (s.irqCheckPending) this.irqChanged();
   }
 }
 

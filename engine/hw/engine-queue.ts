@@ -48,6 +48,12 @@ export class EngineQueue {
     if (!this.current) this.startNext();
   }
 
+  /** The only state a snapshot keeps: snapshots are taken with every engine idle. */
+  restoreBusyNs(busyNsTotal: number): void {
+    this.reset();
+    this.busyNsTotal = busyNsTotal;
+  }
+
   busy(): boolean {
     return this.current !== undefined || this.queue.length > 0;
   }

@@ -3,12 +3,20 @@
  * through the bus, owns the driver blocks, and is what processes open.
  *
  * Block init order (and the reverse on unplug): page allocator → gem → mmu (VMs) →
- * scheduler → IRQ handlers. The IRQ handler reads the raw status of each line,
+ * scheduler → IRQ handlers. `snapshot` and `restore` walk the same order, then the
+ * objects above the blocks: syncobjs (with their fences) → processes → DRM files → fd tables →
+ * CPU mappings → the device's own counters. Restore follows references downwards only
+ * (a VM names BOs, a group names a VM and BOs, a file names all of them), so each
+ * step finds what it needs already restored. A snapshot is plain data (`KmdState`),
+ * taken only between ioctls with nothing queued (engine/snapshot.ts has the rule),
+ * and restoring it writes no register and emits no event: the GPU's snapshot carries
+ * the hardware side. The IRQ handler reads the raw status of each line,
  * dispatches to the owning block and acknowledges it, like panthor's threaded
  * handlers (run here inside the simulation, at the interrupt's virtual time).
  */
+import { assert } from '../base/assert';
 import { Errno } from '../base/errno';
-import { UserMemory } from '../base/user-memory';
+import { UserMemory, type UserMemoryState } from '../base/user-memory';
 import type { Bus, IrqLine } from '../hw/bus';
 import { GPU_AS_PRESENT, GPU_CS_SLOT_COUNT, GPU_IRQ_CLEAR, GPU_IRQ_MASK, GPU_IRQ_RESET_COMPLETED, GPU_IRQ_STATUS } from '../hw/gpu-regs';
 import { JOB_IRQ_MASK } from '../hw/csf-regs';
@@ -18,12 +26,15 @@ import type { TraceSink } from '../trace/sink';
 import { nullSink } from '../trace/sink';
 import { dispatchIoctl, type IoctlResult } from './drv';
 import { ioctlByNr, ioctlName } from './uapi';
-import { DrmFile, Process } from './file';
-import { GemManager, type Bo } from './gem';
+import { SignalRanks } from './fence';
+import { DrmFile, Process, type FdObject, type FdState, type TableState } from './file';
+import { GemManager, type Bo, type GemState } from './gem';
+import { heapState, restoreHeap, type HeapState } from './heap';
 import { releaseHeap } from './ioctl-group';
-import { VmManager, type Vm } from './mmu';
-import { PageAllocator, PAGE_SIZE } from './page-alloc';
-import { Scheduler, type SchedConfig } from './sched';
+import { VmManager, type Vm, type VmManagerState } from './mmu';
+import { PageAllocator, PAGE_SIZE, type PageAllocatorState } from './page-alloc';
+import { Scheduler, type SchedConfig, type SchedState } from './sched';
+import { Syncobj, type SyncobjState } from './syncobj';
 
 /**
  * `bugs` (from SchedConfig) names the injected KMD bugs (engine/bugs.ts); each is
@@ -42,6 +53,44 @@ export const defaultKmdConfig: KmdConfig = {
   bugs: new Set(),
 };
 
+export interface DrmFileState {
+  readonly id: number;
+  readonly pid: number;
+  readonly bos: TableState<number>;
+  readonly syncobjs: TableState<number>;
+  readonly vms: TableState<number>;
+  readonly groups: TableState<number>;
+  readonly heaps: TableState<HeapState>;
+}
+
+export interface ProcessState {
+  readonly pid: number;
+  readonly privileged: boolean;
+  readonly fds: TableState<FdState>;
+  readonly memory: UserMemoryState;
+}
+
+/** The whole driver as data; every cross-reference is an id (BO, VM, group, syncobj, file) or a fence index. */
+export interface KmdState {
+  readonly pages: PageAllocatorState;
+  readonly gem: GemState;
+  readonly vms: VmManagerState;
+  readonly sched: SchedState;
+  /** Every syncobj some handle or fd refers to, by ascending id. */
+  readonly syncobjs: readonly SyncobjState[];
+  readonly processes: readonly ProcessState[];
+  /** Every DRM file some fd refers to, by ascending id. */
+  readonly files: readonly DrmFileState[];
+  readonly mmaps: ReadonlyArray<{ readonly pid: number; readonly addr: number; readonly boId: number; readonly boOffsetBytes: number }>;
+  readonly nextPid: number;
+  readonly nextFileId: number;
+  readonly bindSeqno: number;
+  readonly syncobjSeq: number;
+  readonly stubSeqno: number;
+  readonly ioctlSeq: number;
+  readonly lastSignalRank: number;
+}
+
 export class PanthorDevice {
   readonly pages: PageAllocator;
   readonly gem: GemManager;
@@ -52,8 +101,10 @@ export class PanthorDevice {
   private readonly processes = new Map<number, Process>();
   private nextPid = 100;
   private nextFileId = 1;
-  /** BO behind each CPU mapping ("pid:addr"), which holds a reference until munmap. */
-  private readonly mmaps = new Map<string, Bo>();
+  /** BO range behind each CPU mapping ("pid:addr"), which holds a reference on the BO until munmap. */
+  private readonly mmaps = new Map<string, { readonly pid: number; readonly addr: number; readonly bo: Bo; readonly boOffsetBytes: number }>();
+  /** Ranks fence signals (fence.ts); device state, so it is in snapshots. */
+  readonly signalRanks = new SignalRanks();
   /** Seqno of the last async VM_BIND fence (one context per device, like panthor's VM bind queue). */
   bindSeqno = 0;
   /** Id of the last syncobj created (labels trace events; handles are per file). */
@@ -75,7 +126,7 @@ export class PanthorDevice {
     this.pages = new PageAllocator(bus);
     this.gem = new GemManager(bus, this.pages);
     this.vms = new VmManager(bus, this.pages, this.gem, this.asCount, config.bugs);
-    this.sched = new Scheduler(bus, this.gem, this.vms, sink, config, this.slotCount);
+    this.sched = new Scheduler(bus, this.gem, this.vms, sink, config, this.slotCount, this.signalRanks);
     bus.onIrq((line) => this.irq(line));
     this.enableIrqs();
   }
@@ -202,14 +253,18 @@ export class PanthorDevice {
     }
     if (!bo) return -Errno.EINVAL;
     if (length <= 0 || boOffset % PAGE_SIZE !== 0 || boOffset + length > bo.sizeBytes) return -Errno.EINVAL;
-    const gem = this.gem;
     const target = this.gem.get(bo);
-    const addr = p.memory.map(length, {
-      read: (off, len) => gem.read(target, boOffset + off, len),
-      write: (off, bytes) => gem.write(target, boOffset + off, bytes),
-    }, `mmap:bo${bo.id}`);
-    this.mmaps.set(`${pid}:${addr}`, target);
+    const addr = p.memory.map(length, this.mmapBacking(target, boOffset), `mmap:bo${bo.id}`);
+    this.mmaps.set(`${pid}:${addr}`, { pid, addr, bo: target, boOffsetBytes: boOffset });
     return addr;
+  }
+
+  private mmapBacking(bo: Bo, boOffsetBytes: number): { read(off: number, len: number): Uint8Array; write(off: number, bytes: Uint8Array): void } {
+    const gem = this.gem;
+    return {
+      read: (off, len) => gem.read(bo, boOffsetBytes + off, len),
+      write: (off, bytes) => gem.write(bo, boOffsetBytes + off, bytes),
+    };
   }
 
   /** munmap(addr) of a BO mapping: drops the mapping's reference on the BO. */
@@ -219,10 +274,10 @@ export class PanthorDevice {
 
   private unmapBo(pid: number, addr: number): number {
     const key = `${pid}:${addr}`;
-    const bo = this.mmaps.get(key);
-    if (!bo || !this.processes.get(pid)?.memory.unmap(addr)) return -Errno.EINVAL;
+    const mapping = this.mmaps.get(key);
+    if (!mapping || !this.processes.get(pid)?.memory.unmap(addr)) return -Errno.EINVAL;
     this.mmaps.delete(key);
-    this.gem.put(bo);
+    this.gem.put(mapping.bo);
     return 0;
   }
 
@@ -243,6 +298,111 @@ export class PanthorDevice {
   /** No job pending or running anywhere. */
   idle(): boolean {
     return this.sched.idle() && !this.sched.isResetting;
+  }
+
+  /** Processes by ascending pid. */
+  processList(): Process[] {
+    return [...this.processes.values()];
+  }
+
+  /** Every DRM file some fd refers to, by ascending id (files live as long as an fd does). */
+  files(): DrmFile[] {
+    const files = new Map<number, DrmFile>();
+    for (const p of this.processes.values()) for (const o of p.fds.values()) if (o.kind === 'drm') files.set(o.file.id, o.file);
+    return [...files.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Every syncobj a handle or fd refers to, by ascending id. */
+  syncobjs(): Syncobj[] {
+    const found = new Map<number, Syncobj>();
+    for (const f of this.files()) for (const s of f.syncobjs.values()) found.set(s.id, s);
+    for (const p of this.processes.values()) for (const o of p.fds.values()) if (o.kind === 'syncobj') found.set(o.syncobj.id, o.syncobj);
+    return [...found.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** CPU mappings of BOs, in mapping order. */
+  cpuMappings(): ReadonlyArray<{ readonly pid: number; readonly addr: number; readonly bo: Bo; readonly boOffsetBytes: number }> {
+    return [...this.mmaps.values()];
+  }
+
+  /**
+   * The driver as data. Only between ioctls with the scheduler idle and no VM_BIND
+   * queued (engine/snapshot.ts checks that first); here a violation is a broken
+   * invariant.
+   */
+  snapshot(): KmdState {
+    assert(this.currentIoctl === 0, 'KMD snapshot inside an ioctl');
+    // Blocks, in init order.
+    const pages = this.pages.snapshot();
+    const gem = this.gem.snapshot();
+    const vms = this.vms.snapshot();
+    const sched = this.sched.snapshot();
+    // Objects above them: syncobjs (with their fences), processes, files.
+    const syncobjs = this.syncobjs().map((s) => s.snapshot());
+    const processes = this.processList().map((p) => ({ pid: p.pid, privileged: p.privileged, fds: p.snapshotFds(), memory: p.memory.snapshot() }));
+    const id = (o: { id: number }): number => o.id;
+    const files = this.files().map((f) => ({
+      id: f.id, pid: f.process.pid, bos: f.bos.snapshot(id), syncobjs: f.syncobjs.snapshot(id), vms: f.vms.snapshot(id),
+      groups: f.groups.snapshot(id), heaps: f.heaps.snapshot(heapState),
+    }));
+    const mmaps = this.cpuMappings().map((m) => ({ pid: m.pid, addr: m.addr, boId: m.bo.id, boOffsetBytes: m.boOffsetBytes }));
+    return {
+      pages, gem, vms, sched, syncobjs, processes, files, mmaps,
+      nextPid: this.nextPid, nextFileId: this.nextFileId, bindSeqno: this.bindSeqno, syncobjSeq: this.syncobjSeq,
+      stubSeqno: this.stubSeqno, ioctlSeq: this.ioctlSeq, lastSignalRank: this.signalRanks.last,
+    };
+  }
+
+  /**
+   * Replace the driver's whole state with a snapshot's, in the order of the module
+   * header. Touches no register: the GPU is restored from its own snapshot.
+   */
+  restore(s: KmdState): void {
+    const must = <T>(v: T | undefined, what: string): T => {
+      assert(v !== undefined, `KMD snapshot names ${what}, which it does not hold`);
+      return v;
+    };
+    const bo = (id: number): Bo => must(this.gem.byId(id), `bo${id}`);
+    const vm = (id: number): Vm => must(this.vms.byId(id), `vm${id}`);
+    this.pages.restore(s.pages);
+    this.gem.restore(s.gem);
+    this.vms.restore(s.vms);
+    this.sched.restore(s.sched);
+    const syncobjs = new Map(s.syncobjs.map((st) => [st.id, Syncobj.restore(st, this.config.bugs, this.signalRanks)] as const));
+    this.processes.clear();
+    for (const ps of s.processes) this.processes.set(ps.pid, new Process(ps.pid, new UserMemory(), ps.privileged));
+    const files = new Map<number, DrmFile>();
+    for (const fs of s.files) {
+      const file = new DrmFile(fs.id, must(this.processes.get(fs.pid), `process ${fs.pid}`));
+      file.bos.restore(fs.bos, bo);
+      file.syncobjs.restore(fs.syncobjs, (id) => must(syncobjs.get(id), `syncobj ${id}`));
+      file.vms.restore(fs.vms, vm);
+      file.groups.restore(fs.groups, (id) => must(this.sched.groupById(id), `g${id}`));
+      file.heaps.restore(fs.heaps, (h) => restoreHeap(h, vm, bo));
+      files.set(file.id, file);
+    }
+    const fdObject = (ref: FdState): FdObject =>
+      ref.kind === 'drm' ? { kind: 'drm', file: must(files.get(ref.fileId), `file ${ref.fileId}`) }
+        : ref.kind === 'dmabuf' ? { kind: 'dmabuf', bo: bo(ref.boId) }
+          : { kind: 'syncobj', syncobj: must(syncobjs.get(ref.syncobjId), `syncobj ${ref.syncobjId}`) };
+    this.mmaps.clear();
+    for (const m of s.mmaps) this.mmaps.set(`${m.pid}:${m.addr}`, { pid: m.pid, addr: m.addr, bo: bo(m.boId), boOffsetBytes: m.boOffsetBytes });
+    for (const ps of s.processes) {
+      const p = this.processes.get(ps.pid)!;
+      p.restoreFds(ps.fds, fdObject);
+      p.memory.restore(ps.memory, (r) => {
+        const m = must(this.mmaps.get(`${ps.pid}:${r.start}`), `the mapping behind ${r.label} at 0x${r.start.toString(16)}`);
+        return this.mmapBacking(m.bo, m.boOffsetBytes);
+      });
+    }
+    this.nextPid = s.nextPid;
+    this.nextFileId = s.nextFileId;
+    this.bindSeqno = s.bindSeqno;
+    this.syncobjSeq = s.syncobjSeq;
+    this.stubSeqno = s.stubSeqno;
+    this.ioctlSeq = s.ioctlSeq;
+    this.currentIoctl = 0;
+    this.signalRanks.last = s.lastSignalRank;
   }
 }
 

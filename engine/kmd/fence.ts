@@ -7,10 +7,35 @@
  * seqno on the 'stub' context), so a wait can name the fence that ended it and a
  * reader finds that fence's signal in the stream. `signalOrder` ranks signals
  * (several can share one virtual nanosecond); only comparisons between fences use it.
+ * The rank comes from the device's `SignalRanks` (one per device, part of its state and
+ * of its snapshots), so two devices in one process never share a counter and a
+ * restored device goes on ranking where the original stopped.
+ *
+ * Snapshots hold only signalled fences (a checkpoint is taken when nothing is
+ * pending, see engine/snapshot.ts): a signalled fence is immutable data, with no
+ * callbacks left to carry.
  */
 import type { TraceSink } from '../trace/sink';
 
-let signalCounter = 0;
+/** The device's signal counter: the rank of the last fence signalled on it. */
+export class SignalRanks {
+  last = 0;
+
+  next(): number {
+    return ++this.last;
+  }
+}
+
+/** A signalled fence as data (snapshots). */
+export interface FenceState {
+  readonly context: string;
+  readonly seqno: number;
+  readonly jobId: number;
+  readonly ioctl: number;
+  readonly error: number;
+  readonly signalledAtNs: number;
+  readonly signalOrder: number;
+}
 
 export class DmaFence {
   private signalled = false;
@@ -21,6 +46,7 @@ export class DmaFence {
   signalOrder = -1;
 
   constructor(
+    private readonly ranks: SignalRanks,
     readonly context: string,
     readonly seqno: number,
     /** Job that will signal it (0 for other fences). */
@@ -48,7 +74,7 @@ export class DmaFence {
     this.signalled = true;
     this.errorValue = error;
     this.signalledAtNs = nowNs;
-    this.signalOrder = ++signalCounter;
+    this.signalOrder = this.ranks.next();
     sink.emit({ kind: 'kmd.fence_signal', tsNs: nowNs, context: this.context, seqno: this.seqno, error, jobId: this.jobId, ioctl: this.ioctl });
     const cbs = this.callbacks;
     this.callbacks = [];
@@ -59,9 +85,27 @@ export class DmaFence {
    * An already-signalled fence (DRM's stub fence), signalled by the CPU in ioctl
    * `ioctl`; `seqno` is unique per device so the signal can be named.
    */
-  static signalledStub(nowNs: number, sink: TraceSink, seqno: number, ioctl: number): DmaFence {
-    const f = new DmaFence('stub', seqno, 0, ioctl);
+  static signalledStub(ranks: SignalRanks, nowNs: number, sink: TraceSink, seqno: number, ioctl: number): DmaFence {
+    const f = new DmaFence(ranks, 'stub', seqno, 0, ioctl);
     f.signal(nowNs, sink);
     return f;
   }
+
+  /** This fence as data; only a signalled fence has a snapshot (pending ones carry callbacks). */
+  snapshot(): FenceState | undefined {
+    if (!this.signalled) return undefined;
+    const { context, seqno, jobId, ioctl, signalledAtNs, signalOrder } = this;
+    return { context, seqno, jobId, ioctl, error: this.errorValue, signalledAtNs, signalOrder };
+  }
+
+  /** A signalled fence rebuilt from its snapshot (emits nothing: the signal already happened). */
+  static restore(ranks: SignalRanks, s: FenceState): DmaFence {
+    const f = new DmaFence(ranks, s.context, s.seqno, s.jobId, s.ioctl);
+    f.signalled = true;
+    f.errorValue = s.error;
+    f.signalledAtNs = s.signalledAtNs;
+    f.signalOrder = s.signalOrder;
+    return f;
+  }
 }
+

@@ -18,3 +18,27 @@ export interface Heap {
   readonly maxChunks: number;
   readonly targetInFlight: number;
 }
+
+/** A heap as data: its VM and BOs by id. */
+export interface HeapState {
+  readonly vmId: number;
+  readonly ctx: { readonly boId: number; readonly va: number };
+  readonly chunks: ReadonlyArray<{ readonly boId: number; readonly va: number }>;
+  readonly chunkSizeBytes: number;
+  readonly maxChunks: number;
+  readonly targetInFlight: number;
+}
+
+export function heapState(h: Heap): HeapState {
+  return {
+    vmId: h.vm.id, ctx: { boId: h.ctx.bo.id, va: h.ctx.va }, chunks: h.chunks.map((c) => ({ boId: c.bo.id, va: c.va })),
+    chunkSizeBytes: h.chunkSizeBytes, maxChunks: h.maxChunks, targetInFlight: h.targetInFlight,
+  };
+}
+
+export function restoreHeap(s: HeapState, vm: (id: number) => Vm, bo: (id: number) => Bo): Heap {
+  return {
+    vm: vm(s.vmId), ctx: { bo: bo(s.ctx.boId), va: s.ctx.va }, chunks: s.chunks.map((c) => ({ bo: bo(c.boId), va: c.va })),
+    chunkSizeBytes: s.chunkSizeBytes, maxChunks: s.maxChunks, targetInFlight: s.targetInFlight,
+  };
+}

@@ -65,7 +65,7 @@ function handlesOf(ctx: IoctlContext, ptr: number, count: number): Syncobj[] | n
 
 /** A CPU-signalled fence, created (and signalled) by the current ioctl. */
 function stubFence(ctx: IoctlContext): DmaFence {
-  return DmaFence.signalledStub(ctx.dev.bus.nowNs, ctx.dev.sink, ++ctx.dev.stubSeqno, ctx.dev.currentIoctl);
+  return DmaFence.signalledStub(ctx.dev.signalRanks, ctx.dev.bus.nowNs, ctx.dev.sink, ++ctx.dev.stubSeqno, ctx.dev.currentIoctl);
 }
 
 /** Block (run the simulation) until `ready` or the absolute timeout; 0 or ETIME. */
@@ -239,7 +239,7 @@ const transfer = typed(drm_syncobj_transfer, (ctx, a) => {
 /** One fence that signals when all of `fences` have (a dma_fence_array). */
 function joinFences(ctx: IoctlContext, fences: readonly DmaFence[], context: string): DmaFence {
   if (fences.length === 1) return fences[0]!;
-  const joined = new DmaFence(context, ++ctx.dev.bindSeqno, 0, ctx.dev.currentIoctl);
+  const joined = new DmaFence(ctx.dev.signalRanks, context, ++ctx.dev.bindSeqno, 0, ctx.dev.currentIoctl);
   let left = fences.length;
   if (left === 0) joined.signal(ctx.dev.bus.nowNs, ctx.dev.sink);
   for (const f of fences) f.onSignal(() => --left === 0 && joined.signal(ctx.dev.bus.nowNs, ctx.dev.sink, fences.find((x) => x.error)?.error ?? 0));

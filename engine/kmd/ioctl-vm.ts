@@ -121,7 +121,7 @@ function applyOp(ctx: IoctlContext, vm: Vm, op: BindOp, held?: Bo): number {
  * context does, so closing the handle before the op runs changes nothing.
  */
 function queueOp(ctx: IoctlContext, vm: Vm, op: BindOp, syncs: ResolvedSyncs): void {
-  const fence = new DmaFence(`vm${vm.id}.bind`, ++ctx.dev.bindSeqno, 0, ctx.dev.currentIoctl);
+  const fence = new DmaFence(ctx.dev.signalRanks, `vm${vm.id}.bind`, ++ctx.dev.bindSeqno, 0, ctx.dev.currentIoctl);
   attachSignals(syncs.signals, fence);
   const waits = vm.lastBind && !vm.lastBind.isSignalled ? [...syncs.waits, vm.lastBind] : syncs.waits;
   vm.lastBind = fence;

@@ -12,7 +12,12 @@
  * A VM becomes unusable after a GPU fault in its address space (panthor's
  * vm->unusable): new MAP operations fail with EINVAL, UNMAP still works, and jobs
  * on it fail. The only recovery is a new VM.
+ *
+ * The manager keeps every VM not yet released by id (`live`), for snapshots: a VM is
+ * stored once, mappings name their BO by id. `lastBind` is not stored: snapshots are
+ * taken when no bind is queued, and a signalled last bind orders nothing.
  */
+import { assert } from '../base/assert';
 import { Errno } from '../base/errno';
 import type { Bus } from '../hw/bus';
 import {
@@ -51,6 +56,26 @@ export interface Mapping {
   readonly flags: number;
 }
 
+export interface VmState {
+  readonly id: number;
+  readonly rootPpn: number;
+  readonly userVaRange: number;
+  readonly tablePages: readonly number[];
+  readonly kernelVaNext: number;
+  readonly mappings: ReadonlyArray<{ va: number; sizeBytes: number; boId: number; boOffset: number; flags: number }>;
+  readonly unusable: boolean;
+  readonly destroyed: boolean;
+  readonly as: number;
+  readonly lastUsedNs: number;
+  readonly users: number;
+}
+
+export interface VmManagerState {
+  readonly nextId: number;
+  /** Live VMs by ascending id. */
+  readonly vms: readonly VmState[];
+}
+
 export class Vm {
   readonly mappings: Mapping[] = [];
   unusable = false;
@@ -84,6 +109,27 @@ export class Vm {
     return this.tablePages;
   }
 
+  snapshot(): VmState {
+    assert(!this.lastBind || this.lastBind.isSignalled, `vm${this.id}: snapshot with a VM_BIND queued`);
+    return {
+      id: this.id, rootPpn: this.rootPpn, userVaRange: this.userVaRange, tablePages: [...this.tablePages], kernelVaNext: this.kernelVaNext,
+      mappings: this.mappings.map((m) => ({ va: m.va, sizeBytes: m.sizeBytes, boId: m.bo.id, boOffset: m.boOffset, flags: m.flags })),
+      unusable: this.unusable, destroyed: this.destroyed, as: this.as, lastUsedNs: this.lastUsedNs, users: this.users,
+    };
+  }
+
+  static restore(s: VmState, bo: (id: number) => Bo): Vm {
+    const vm = new Vm(s.id, s.rootPpn, s.userVaRange, [...s.tablePages]);
+    vm.kernelVaNext = s.kernelVaNext;
+    for (const m of s.mappings) vm.mappings.push({ va: m.va, sizeBytes: m.sizeBytes, bo: bo(m.boId), boOffset: m.boOffset, flags: m.flags });
+    vm.unusable = s.unusable;
+    vm.destroyed = s.destroyed;
+    vm.as = s.as;
+    vm.lastUsedNs = s.lastUsedNs;
+    vm.users = s.users;
+    return vm;
+  }
+
   /** Mapping containing `va`, if any. */
   find(va: number): Mapping | undefined {
     return this.mappings.find((m) => va >= m.va && va < m.va + m.sizeBytes);
@@ -97,6 +143,8 @@ export class Vm {
 export class VmManager {
   private readonly asOwner: (Vm | undefined)[];
   private nextId = 1;
+  /** VMs not yet released, by id (insertion order = ascending id). */
+  private readonly live = new Map<number, Vm>();
 
   constructor(
     private readonly bus: Bus,
@@ -112,7 +160,39 @@ export class VmManager {
   create(userVaRange: number): Vm | undefined {
     const root = this.pages.alloc(1);
     if (!root) return undefined;
-    return new Vm(this.nextId++, root[0]!, userVaRange, [root[0]!]);
+    const vm = new Vm(this.nextId++, root[0]!, userVaRange, [root[0]!]);
+    this.live.set(vm.id, vm);
+    return vm;
+  }
+
+  /** A live VM by id (snapshot references), or undefined. */
+  byId(id: number): Vm | undefined {
+    return this.live.get(id);
+  }
+
+  /** Live VMs by ascending id. */
+  liveVms(): Vm[] {
+    return [...this.live.values()];
+  }
+
+  /** Address-space ownership is in each VM's `as`; `asOwner` is rebuilt from it. */
+  snapshot(): VmManagerState {
+    return { nextId: this.nextId, vms: this.liveVms().map((vm) => vm.snapshot()) };
+  }
+
+  restore(s: VmManagerState): void {
+    this.nextId = s.nextId;
+    this.live.clear();
+    this.asOwner.fill(undefined);
+    for (const state of s.vms) {
+      const vm = Vm.restore(state, (id) => {
+        const bo = this.gem.byId(id);
+        assert(bo, `vm${state.id} maps bo${id}, which the snapshot does not hold`);
+        return bo;
+      });
+      this.live.set(vm.id, vm);
+      if (vm.as >= 0) this.asOwner[vm.as] = vm;
+    }
   }
 
   /** Map BO pages at va; caller validated alignment, range and overlap. An empty range maps (and records) nothing. */
@@ -192,6 +272,7 @@ export class VmManager {
       vm.as = -1;
     }
     this.pages.release(vm.ownedTablePages());
+    this.live.delete(vm.id);
   }
 
   /**

@@ -4,10 +4,21 @@
  * freed page is reused by the next allocation (which makes use-after-free bugs in
  * the driver show up as corrupted data, as they do on real systems).
  * Pages are zeroed through the bus when handed out.
+ *
+ * Snapshot: the free list (in its current order: `alloc` sorts it, so the order is
+ * state only until then, but carrying it keeps snapshot → restore → snapshot
+ * byte-identical), the bump pointer and the count. Page contents live in the GPU's
+ * memory snapshot, not here.
  */
 import type { Bus } from '../hw/bus';
 
 export const PAGE_SIZE = 4096;
+
+export interface PageAllocatorState {
+  readonly free: readonly number[];
+  readonly nextPpn: number;
+  readonly allocated: number;
+}
 
 export class PageAllocator {
   private readonly free: number[] = [];
@@ -42,5 +53,16 @@ export class PageAllocator {
   release(ppns: readonly number[]): void {
     this.free.push(...ppns);
     this.allocated -= ppns.length;
+  }
+
+  snapshot(): PageAllocatorState {
+    return { free: [...this.free], nextPpn: this.next, allocated: this.allocated };
+  }
+
+  restore(s: PageAllocatorState): void {
+    this.free.length = 0;
+    for (const ppn of s.free) this.free.push(ppn);
+    this.next = s.nextPpn;
+    this.allocated = s.allocated;
   }
 }

@@ -30,7 +30,14 @@
  * Two injectable bugs (engine/bugs.ts) live here: 'early-signal' (writeRing signals
  * the done-fence) and 'sched-ignore-wait' (stagesBlockedJobs lets pump ring a job
  * whose dependencies are pending).
+ *
+ * Snapshots are taken only while the scheduler is idle (no job waiting or in flight,
+ * no reset under way; engine/snapshot.ts): jobs hold fence callbacks and timers that
+ * a snapshot cannot carry, so none may exist. What remains is data — groups, their
+ * queues' rings and sequence numbers, which queue holds which slot — and restoring it
+ * touches no hardware: the GPU's own snapshot already holds the slot registers.
  */
+import { assert } from '../base/assert';
 import { Errno } from '../base/errno';
 import type { Bus } from '../hw/bus';
 import { encodeCs, KERNEL_REGS_FIRST, type CsOpName } from '../hw/cs-isa';
@@ -60,7 +67,7 @@ import { faultKindFromCode } from '../hw/gpu-fault';
 import { GPU_COMMAND, GPU_COMMAND_SOFT_RESET } from '../hw/gpu-regs';
 import type { Timer } from '../base/sim';
 import type { TraceSink } from '../trace/sink';
-import { DmaFence } from './fence';
+import { DmaFence, type SignalRanks } from './fence';
 import type { Bo, GemManager } from './gem';
 import type { Vm, VmManager } from './mmu';
 import { VM_MAP_NOEXEC } from './mmu';
@@ -151,6 +158,37 @@ export class Group {
   }
 }
 
+export interface QueueState {
+  readonly index: number;
+  readonly priority: number;
+  readonly ringBoId: number;
+  readonly ringVa: number;
+  readonly ringSizeBytes: number;
+  readonly syncBoId: number;
+  readonly syncVa: number;
+  readonly insert: number;
+  readonly nextSeqno: number;
+  readonly slot: number;
+}
+
+export interface GroupState {
+  readonly id: number;
+  readonly pid: number;
+  readonly vmId: number;
+  readonly priority: number;
+  readonly state: number;
+  readonly fatalQueues: number;
+  readonly queues: readonly QueueState[];
+}
+
+export interface SchedState {
+  readonly nextGroupId: number;
+  readonly nextJobId: number;
+  readonly resets: number;
+  /** Live groups in scheduling order (creation order). */
+  readonly groups: readonly GroupState[];
+}
+
 export class Scheduler {
   private readonly slotQueue: (Queue | undefined)[];
   private readonly groups: Group[] = [];
@@ -166,6 +204,7 @@ export class Scheduler {
     private readonly sink: TraceSink,
     readonly config: SchedConfig,
     slotCount: number,
+    private readonly ranks: SignalRanks,
   ) {
     this.slotQueue = new Array(slotCount).fill(undefined);
   }
@@ -219,7 +258,7 @@ export class Scheduler {
   createJob(queue: Queue, streamVa: number, streamSizeBytes: number): Job {
     const id = this.nextJobId++;
     const seqno = queue.nextSeqno++;
-    const job = new Job(id, queue, streamVa, streamSizeBytes, new DmaFence(queue.name, seqno, id));
+    const job = new Job(id, queue, streamVa, streamSizeBytes, new DmaFence(this.ranks, queue.name, seqno, id));
     job.seqno = seqno;
     return job;
   }
@@ -471,6 +510,68 @@ export class Scheduler {
 
   get isResetting(): boolean {
     return this.resetting;
+  }
+
+  /** A live (not destroyed) group by id, for snapshot references. */
+  groupById(id: number): Group | undefined {
+    return this.groups.find((g) => g.id === id);
+  }
+
+  /** Live groups in scheduling order. */
+  liveGroups(): readonly Group[] {
+    return this.groups;
+  }
+
+  /** Which queue holds each hardware slot. */
+  slotQueues(): ReadonlyArray<Queue | undefined> {
+    return this.slotQueue;
+  }
+
+  snapshot(): SchedState {
+    assert(!this.resetting && this.idle(), 'scheduler snapshot with jobs or a reset in flight');
+    return {
+      nextGroupId: this.nextGroupId,
+      nextJobId: this.nextJobId,
+      resets: this.resets,
+      groups: this.groups.map((g) => ({
+        id: g.id, pid: g.pid, vmId: g.vm.id, priority: g.priority, state: g.state, fatalQueues: g.fatalQueues,
+        queues: g.queues.map((q) => ({
+          index: q.index, priority: q.priority, ringBoId: q.ringBo.id, ringVa: q.ringVa, ringSizeBytes: q.ringSizeBytes,
+          syncBoId: q.syncBo.id, syncVa: q.syncVa, insert: q.insert, nextSeqno: q.nextSeqno, slot: q.slot,
+        })),
+      })),
+    };
+  }
+
+  /** Needs the gem and VM managers restored first (groups name their VM and BOs by id). */
+  restore(s: SchedState): void {
+    const bo = (id: number): Bo => {
+      const b = this.gem.byId(id);
+      assert(b, `snapshot names bo${id}, which it does not hold`);
+      return b;
+    };
+    this.nextGroupId = s.nextGroupId;
+    this.nextJobId = s.nextJobId;
+    this.resets = s.resets;
+    this.resetting = false;
+    this.groups.length = 0;
+    this.slotQueue.fill(undefined);
+    for (const gs of s.groups) {
+      const vm = this.vms.byId(gs.vmId);
+      assert(vm, `g${gs.id} uses vm${gs.vmId}, which the snapshot does not hold`);
+      const group = new Group(gs.id, gs.pid, vm, gs.priority);
+      group.state = gs.state;
+      group.fatalQueues = gs.fatalQueues;
+      for (const qs of gs.queues) {
+        const q = new Queue(group, qs.index, qs.priority, bo(qs.ringBoId), qs.ringVa, qs.ringSizeBytes, bo(qs.syncBoId), qs.syncVa);
+        q.insert = qs.insert;
+        q.nextSeqno = qs.nextSeqno;
+        q.slot = qs.slot;
+        if (q.slot >= 0) this.slotQueue[q.slot] = q;
+        group.queues.push(q);
+      }
+      this.groups.push(group);
+    }
   }
 
   /** True when no job is waiting or running anywhere. */

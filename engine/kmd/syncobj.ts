@@ -13,8 +13,21 @@
  * signalling bug users need to see (injectable as 'timeline-out-of-order', see
  * `signalledPoint`). CPU waits and QUERY go through `signalledPoint`; a job's
  * dependencies are the fences of `fencesFor`.
+ *
+ * Snapshots carry the point list with each fence's data inline. A fence attached to
+ * two syncobjs becomes two equal fences on restore: signalled fences are immutable
+ * and nothing compares them by identity, so that changes no behaviour. `waiters` are
+ * not carried: they exist only while an ioctl is blocked in the
+ * syncobj, and snapshots are taken between ioctls.
  */
-import { DmaFence } from './fence';
+import { assert } from '../base/assert';
+import { DmaFence, type FenceState, type SignalRanks } from './fence';
+
+/** A syncobj as data: its points, each with its (signalled) fence. */
+export interface SyncobjState {
+  readonly id: number;
+  readonly points: ReadonlyArray<{ readonly point: number; readonly fence: FenceState }>;
+}
 
 interface Point {
   readonly point: number;
@@ -109,6 +122,24 @@ export class Syncobj {
     const w = this.waiters;
     this.waiters = [];
     for (const cb of w) cb();
+  }
+
+  snapshot(): SyncobjState {
+    assert(this.waiters.length === 0, `syncobj ${this.id}: snapshot while a waiter is registered`);
+    return {
+      id: this.id,
+      points: this.points.map((p) => {
+        const fence = p.fence.snapshot();
+        assert(fence, `syncobj ${this.id}: snapshot with fence ${p.fence.context}:${p.fence.seqno} pending`);
+        return { point: p.point, fence };
+      }),
+    };
+  }
+
+  static restore(s: SyncobjState, bugs: ReadonlySet<string>, ranks: SignalRanks): Syncobj {
+    const obj = new Syncobj(s.id, bugs);
+    obj.points = s.points.map((p) => ({ point: p.point, fence: DmaFence.restore(ranks, p.fence) }));
+    return obj;
   }
 
   /** A snapshot of the fence list for TRANSFER and export. */

@@ -118,6 +118,9 @@ export class CaptureWriter implements TraceSink, BlobPut {
   private failure: string | undefined;
   /** The last seq whose batch is committed to the file. */
   committedSeq = 0;
+  /** Hashes of checkpoint parts already put (checkpoint()). */
+  private readonly checkpointParts = new Set<string>();
+  private lastCheckpointSeq = -1;
 
   private constructor(readonly path: string, db: Database.Database, options: WriterOptions) {
     this.db = db;
@@ -220,6 +223,36 @@ export class CaptureWriter implements TraceSink, BlobPut {
     }
     this.committedSeq = rows.length ? (rows[rows.length - EVENT_COLS] as number) : this.committedSeq;
     this.onCommit?.(this.committedSeq);
+  }
+
+  /**
+   * Records a checkpoint of the model after the last appended event (seq = that
+   * event's, 0 before any): `manifest` becomes the row's snapshot_blob and each part
+   * a blob (engine/snapshot-codec.ts). Pending events and every blob commit first;
+   * the row is inserted after, so a killed recorder leaves either no row or one whose
+   * events and blobs are all in the file. A second checkpoint at the same seq is
+   * ignored. Parts already stored by an earlier checkpoint are not hashed again.
+   * Returns whether a row was written.
+   */
+  checkpoint(stateHash: string, manifest: Uint8Array, parts: ReadonlyMap<string, Uint8Array>): boolean {
+    if (this.closed) throw new Error(`checkpoint in finished capture ${this.path}`);
+    if (this.failure !== undefined || this.seq === this.lastCheckpointSeq) return false;
+    for (const [hash, bytes] of parts) {
+      if (this.checkpointParts.has(hash)) continue;
+      this.put(bytes);
+      this.checkpointParts.add(hash);
+    }
+    const manifestBlob = this.put(manifest);
+    this.flush();
+    if (this.failure !== undefined) return false;
+    try {
+      this.db.prepare('INSERT INTO checkpoints (seq, state_hash, snapshot_blob) VALUES (?, ?, ?)').run(this.seq, stateHash, manifestBlob);
+    } catch (err) {
+      this.failure = `writing the checkpoint at seq ${this.seq} failed: ${(err as Error).message}`;
+      return false;
+    }
+    this.lastCheckpointSeq = this.seq;
+    return true;
   }
 
   /** Flushes, records the final state (and, for an aborted run, why) and closes the file. */

@@ -38,10 +38,11 @@ export class Client {
 
   constructor(
     readonly stack: Stack,
-    options: { privileged?: boolean; proc?: Process } = {},
+    /** `proc` + `fd`: act as that process on a DRM fd it already has (e.g. after a restore). */
+    options: { privileged?: boolean; proc?: Process; fd?: number } = {},
   ) {
     this.proc = options.proc ?? stack.kmd.spawn({ privileged: options.privileged ?? false });
-    this.fd = stack.kmd.open(this.proc.pid);
+    this.fd = options.fd ?? stack.kmd.open(this.proc.pid);
   }
 
   static create(options: StackOptions = {}): Client {
