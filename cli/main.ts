@@ -11,6 +11,7 @@ import { registerInfo } from './info';
 import { registerIoctls } from './ioctls';
 import { registerQuery } from './query';
 import { registerRecord } from './record';
+import { registerReplay } from './replay';
 import { registerRun } from './run';
 
 const program = new Command();
@@ -29,5 +30,6 @@ registerRecord(program);
 registerInfo(program);
 registerEvents(program);
 registerQuery(program);
+registerReplay(program);
 
 await program.parseAsync(process.argv);
