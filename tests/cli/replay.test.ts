@@ -4,9 +4,10 @@
  * naming what is wrong with a capture that cannot be replayed.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../cli/output';
 import { replayCommand } from '../../cli/replay';
@@ -85,6 +86,17 @@ describe('tracefold replay', () => {
     expect(io.stderr).toHaveLength(1);
     expect(io.stderr[0]).toMatch(/^tracefold replay: /);
     expect(io.stderr[0]).toMatch(message);
+  });
+
+  it('exit 125 for a capture without the process operations replay needs', () => {
+    const file = tmp.path('no-process-ops.tfcap');
+    copyFileSync(clean, file);
+    const db = new Database(file);
+    db.prepare(`DELETE FROM events WHERE kind = 'kmd.process_op'`).run();
+    db.close();
+    const io = captured();
+    expect(replayCommand(file, {}, io)).toBe(125);
+    expect(io.stderr[0]).toMatch(/process \d+ was never spawned in the capture/);
   });
 
   it.each([
