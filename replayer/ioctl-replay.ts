@@ -34,7 +34,7 @@
  * Example:
  *   const v = new Verifier(reader, { regenerates: regeneratedByIoctlReplay });
  *   replayIoctl(reader, { sink: v, shouldStop: () => v.stopped })
- *   // → { ok: true, value: { inputs: 154, events: 232, virtualNs: 1834000, lastSeq: 369, … } }
+ *   // → { ok: true, value: { inputs: 92, events: 211, virtualNs: 69746, lastSeq: 369, … } }
  */
 import { resolveBugs } from '../engine/bugs';
 import type { DrmFile } from '../engine/kmd/file';

@@ -11,7 +11,7 @@
  *
  * Example:
  *   replayCapture(reader, { level: 'ioctl', verify: 'strict' })
- *   // → { ok: true, value: { diverged: false, compared: 232, stats: { inputs: 154, … }, divergences: [] } }
+ *   // → { ok: true, value: { diverged: false, compared: 211, stats: { inputs: 92, … }, divergences: [] } }
  */
 import type { CaptureReader } from '../recorder/capture/reader';
 import type { Divergence, ReplayLevel, VerifyMode } from './divergence';

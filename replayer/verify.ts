@@ -25,7 +25,7 @@
  * Example:
  *   const v = new Verifier(reader, { regenerates: regeneratedByIoctlReplay });
  *   replayIoctl(reader, { sink: v, shouldStop: () => v.stopped }); v.finish();
- *   v.diverged   // → false; v.compared → 232
+ *   v.diverged   // → false; v.compared → 211
  */
 import type { EventKind, EventOf, TraceEvent } from '../engine/trace/events';
 import type { TraceSink } from '../engine/trace/sink';
