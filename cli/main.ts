@@ -12,6 +12,7 @@ import { registerInfo } from './info';
 import { registerIoctls } from './ioctls';
 import { registerQuery } from './query';
 import { registerRecord } from './record';
+import { registerReplay } from './replay';
 import { registerRun } from './run';
 
 const program = new Command();
@@ -30,6 +31,7 @@ registerRecord(program);
 registerInfo(program);
 registerEvents(program);
 registerQuery(program);
+registerReplay(program);
 registerExport(program);
 
 await program.parseAsync(process.argv);
