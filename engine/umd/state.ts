@@ -53,7 +53,7 @@ export class UmdState {
   readonly images = new HandleTable<H.VkImage, Image>('VkImage', () => this.first('VkImage'));
   readonly shaders = new HandleTable<H.VkShaderModule, ShaderModule>('VkShaderModule', () => this.first('VkShaderModule'));
   readonly pipelines = new HandleTable<H.VkPipeline, Pipeline>('VkPipeline', () => this.first('VkPipeline'));
-  readonly pools = new HandleTable<H.VkCommandPool, { family: number; buffers: Set<H.VkCommandBuffer> }>('VkCommandPool');
+  readonly pools = new HandleTable<H.VkCommandPool, { family: number; buffers: Set<H.VkCommandBuffer> }>('VkCommandPool', () => this.first('VkCommandPool'));
   readonly cmdBuffers = new HandleTable<H.VkCommandBuffer, CommandBuffer>('VkCommandBuffer', () => this.first('VkCommandBuffer'));
   readonly semaphores = new HandleTable<H.VkSemaphore, Semaphore>('VkSemaphore', () => this.first('VkSemaphore'));
   readonly fences = new HandleTable<H.VkFence, Fence>('VkFence', () => this.first('VkFence'));
