@@ -10,6 +10,7 @@ import { Sim } from '../engine/base/sim.js';
 import { blobCompressionRatio, blobDedupRatio, bytesPerEvent, ingestEventsPerS, ingestVsRawSqliteRatio } from './capture-metrics.js';
 import { memoryTrackingOverheadRatio, vkcubeEventsPerFrame, vkcubeFramesPerS } from './app-metrics.js';
 import { recordOverheadRatio } from './record-metrics.js';
+import { exportEventsPerS, exportMbPerS, exportPeakRssMb } from './export-metrics.js';
 import { csInstructionsPerS, ioctlsPerS, pixelsPerS, shaderInstructionsPerS } from './engine-metrics.js';
 import { validateRegistry, type Metric } from './harness.js';
 
@@ -54,5 +55,5 @@ export const metrics: readonly Metric[] = validateRegistry([
   simEventsPerS, csInstructionsPerS, shaderInstructionsPerS, pixelsPerS, ioctlsPerS,
   vkcubeFramesPerS, vkcubeEventsPerFrame, memoryTrackingOverheadRatio,
   ingestEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
-  recordOverheadRatio,
+  recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
 ]);

@@ -41,7 +41,7 @@ export function registerReplay(program: Command): void {
     .description('replay a capture on the current stack and verify it; exit 0 same, 1 diverged, 125 cannot test (for git bisect run)')
     .argument('<file>', 'capture file (.tfcap)')
     .option('--level <level>', 'ioctl (recorded ioctls, process ops and memory writes into a fresh kernel driver) or api (recorded API calls through the user-mode driver)', 'ioctl')
-    .option('--verify <mode>', 'strict (every regenerated event, field by field) or outputs (what an app can observe)', 'strict')
+    .option('--verify <mode>', 'strict (every regenerated event, field by field) or outputs (what an app can observe); default strict at ioctl level, outputs at api level')
     .option('--keep-going', 'report every divergence instead of stopping at the first')
     .option('--json', 'print one JSON object')
     .option('--inject <bug...>', 'inject these driver bugs instead of the capture\'s own (see `tracefold bugs`)')
@@ -56,8 +56,8 @@ export function replayCommand(file: string, flags: ReplayFlags, io: Output = con
     return EXIT_CANNOT_TEST;
   };
   const level = flags.level ?? 'ioctl';
-  const verify = flags.verify ?? 'strict';
   if (!isReplayLevel(level)) return say(`--level must be ioctl or api, got '${level}'`);
+  const verify = flags.verify ?? (level === 'api' ? 'outputs' : 'strict');
   if (verify !== 'strict' && verify !== 'outputs') return say(`--verify must be strict or outputs, got '${verify}'`);
   const reader = openOrReport('replay', file, io);
   if (!reader) return EXIT_CANNOT_TEST;

@@ -22,6 +22,7 @@
  *   kmd.wait_end      → the fence_signal of `endedBy` (latest signal of that fence
  *                       identity); the wait's ioctl_enter when nothing signalled
  *   mem.write         → the api.call during which it was published (submit, flush, unmap)
+ *   mem.read          → the api.call that refreshed the view (a wait, an invalidate)
  *   frame.present     → the api.call (vkQueuePresentKHR) that presented it
  *   others (mmio, irq, faults, resets, group state, thread switches) → none
  *
@@ -92,6 +93,7 @@ const rules: { readonly [K in EventKind]: Rule<K> } = {
   },
   'app.thread_switch': none,
   'mem.write': (e, s) => s.innermostCall(e.pid),
+  'mem.read': (e, s) => s.innermostCall(e.pid),
   'frame.present': (e, s) => s.innermostCall(e.pid),
   'kmd.ioctl_enter': (e, s) => s.innermostCall(e.pid),
   'kmd.ioctl': (e, s) => s.ioctl(e.id),

@@ -1,103 +1,109 @@
 /**
  * Reading a capture's events forward in pages, so a replay or a verifier holds a
- * page at a time, never the whole log (captures run to millions of events).
+ * page at a time however large the capture is.
  *
  * Model
- * - A `CaptureCursor` walks the events of one kind (`kind`), or of every kind, in
- *   seq order, `PAGE_EVENTS` decoded events per query through the reader's public
- *   `events()` — so it keeps working when the capture schema moves behind the
- *   reader. `keep` drops events the consumer does not want before it sees them.
- * - A `MergedCursor` merges single-kind cursors by seq: the inputs of a replay
- *   (a few kinds out of many) without decoding the others.
- * - A row that does not decode ends the walk with `error` set (a value, not a throw).
+ * - A `KindCursor` walks the events of one kind (or of every kind) in seq order,
+ *   fetching `pageSize` rows at a time through the reader's public `events()` (so it
+ *   keeps working when the schema moves behind the reader); `keep` drops events the
+ *   consumer does not want before it sees them.
+ * - A `MergedCursor` walks several kinds as one stream in seq order (a k-way merge
+ *   of kind cursors): what a consumer that needs only some kinds reads, without
+ *   decoding the rest (hardware events, frames).
+ * - A read error ends the walk; `error` then says why. Nothing throws.
  *
  * Example:
- *   const c = new CaptureCursor(reader, { kind: 'kmd.ioctl' });
- *   for (let d = c.next(); d; d = c.next()) console.log(d.seq, d.event.kind);  // 12 kmd.ioctl, 15 kmd.ioctl, …
+ *   const c = new MergedCursor(reader, ['api.call', 'api.return']);
+ *   for (let e = c.next(); e; e = c.next()) …   // api.call #3, api.return #9, api.call #10, …
+ *   if (c.error) …                              // { code: 'bad-row', message: 'event 812: …' }
  */
-import type { EventKind } from '../engine/trace/events';
 import type { CaptureReader, DecodedEvent } from '../recorder/capture/reader';
+import type { CaptureError } from '../recorder/capture/result';
 
-export const PAGE_EVENTS = 2048;
+export const DEFAULT_PAGE_EVENTS = 1024;
 
-export interface EventSource {
-  /** The next event, or undefined at the end (or after an error). */
-  next(): DecodedEvent | undefined;
-  /** Set when a row did not decode; the walk stops there. */
-  readonly error: string | undefined;
-}
+/** The part of CaptureReader a cursor needs. */
+export type EventSource = Pick<CaptureReader, 'events'>;
 
-export class CaptureCursor implements EventSource {
+export class KindCursor {
   private page: readonly DecodedEvent[] = [];
   private index = 0;
   private nextSeq: number;
-  private exhausted = false;
-  error: string | undefined;
+  private done = false;
+  error: CaptureError | undefined;
 
   constructor(
-    private readonly reader: CaptureReader,
-    private readonly options: { readonly kind?: EventKind; readonly fromSeq?: number; readonly keep?: (d: DecodedEvent) => boolean } = {},
+    private readonly reader: EventSource,
+    private readonly kind: string | undefined,
+    fromSeq = 1,
+    private readonly pageSize = DEFAULT_PAGE_EVENTS,
+    private readonly keep?: (d: DecodedEvent) => boolean,
   ) {
-    this.nextSeq = options.fromSeq ?? 1;
+    this.nextSeq = fromSeq;
   }
 
-  next(): DecodedEvent | undefined {
+  peek(): DecodedEvent | undefined {
     for (;;) {
-      if (this.index < this.page.length) {
-        const d = this.page[this.index++]!;
-        if (!this.options.keep || this.options.keep(d)) return d;
-        continue;
-      }
-      if (this.exhausted || !this.fill()) return undefined;
+      const d = this.peekRow();
+      if (!d || !this.keep || this.keep(d)) return d;
+      this.index++;
     }
   }
 
-  /** The next event without consuming it. */
-  peek(): DecodedEvent | undefined {
-    const d = this.next();
-    if (d) this.index--;
-    return d;
-  }
-
-  private fill(): boolean {
-    const r = this.reader.events({ fromSeq: this.nextSeq, kind: this.options.kind, limit: PAGE_EVENTS });
+  private peekRow(): DecodedEvent | undefined {
+    if (this.index < this.page.length) return this.page[this.index];
+    if (this.done) return undefined;
+    const r = this.reader.events({ ...(this.kind === undefined ? {} : { kind: this.kind }), fromSeq: this.nextSeq, limit: this.pageSize });
     if (!r.ok) {
-      this.error = r.error.message;
-      this.exhausted = true;
-      return false;
+      this.error = r.error;
+      this.done = true;
+      return undefined;
     }
     this.page = r.value;
     this.index = 0;
+    if (r.value.length < this.pageSize) this.done = true;
     const last = r.value[r.value.length - 1];
-    if (r.value.length < PAGE_EVENTS || !last) this.exhausted = true;
     if (last) this.nextSeq = last.seq + 1;
-    return r.value.length > 0;
-  }
-}
-
-/** Several single-kind cursors read as one stream, in seq order. */
-export class MergedCursor implements EventSource {
-  private readonly cursors: CaptureCursor[];
-
-  constructor(reader: CaptureReader, kinds: readonly EventKind[], fromSeq = 1) {
-    this.cursors = kinds.map((kind) => new CaptureCursor(reader, { kind, fromSeq }));
-  }
-
-  get error(): string | undefined {
-    return this.cursors.find((c) => c.error !== undefined)?.error;
+    return this.page[0];
   }
 
   next(): DecodedEvent | undefined {
-    let best: CaptureCursor | undefined;
+    const e = this.peek();
+    if (e) this.index++;
+    return e;
+  }
+}
+
+export class MergedCursor {
+  private readonly cursors: KindCursor[];
+
+  constructor(reader: EventSource, kinds: readonly string[], fromSeq = 1, pageSize = DEFAULT_PAGE_EVENTS) {
+    this.cursors = kinds.map((k) => new KindCursor(reader, k, fromSeq, pageSize));
+  }
+
+  get error(): CaptureError | undefined {
+    return this.cursors.find((c) => c.error)?.error;
+  }
+
+  peek(): DecodedEvent | undefined {
+    return this.lowest()?.peek();
+  }
+
+  next(): DecodedEvent | undefined {
+    return this.lowest()?.next();
+  }
+
+  private lowest(): KindCursor | undefined {
+    let best: KindCursor | undefined;
     let bestSeq = Infinity;
     for (const c of this.cursors) {
-      const d = c.peek();
-      if (d && d.seq < bestSeq) {
+      const e = c.peek();
+      if (c.error) return undefined;
+      if (e && e.seq < bestSeq) {
         best = c;
-        bestSeq = d.seq;
+        bestSeq = e.seq;
       }
     }
-    if (this.error !== undefined) return undefined;
-    return best?.next();
+    return best;
   }
 }

@@ -87,6 +87,10 @@ const rules: { readonly [K in EventKind]: Rule<K> } = {
     const pid = r.pid(e.pid, D);
     return { ...e, pid, bo: r.handle(r.primaryFile(pid), 'bo', e.bo, D) };
   },
+  'mem.read': (e, r) => {
+    const pid = r.pid(e.pid, D);
+    return { ...e, pid, bo: r.handle(r.primaryFile(pid), 'bo', e.bo, D) };
+  },
   'kmd.ioctl_enter': (e, r) => {
     const pid = r.pid(e.pid, D);
     return { ...e, pid, fd: r.fd(pid, e.fd, D) };

@@ -206,7 +206,7 @@ export class IoctlReplaySession extends Session {
   }
 
   private finish(): StepResult {
-    if (this.cursor.error !== undefined) return this.fail('bad-capture', this.cursor.error);
+    if (this.cursor.error !== undefined) return this.fail('bad-capture', this.cursor.error.message);
     const last = lastEvent(this.reader);
     if (last) this.advanceTo(last.event.tsNs);
     return { done: true };

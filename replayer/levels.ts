@@ -9,9 +9,10 @@
  */
 import type { EventKind } from '../engine/trace/events';
 import type { CaptureReader } from '../recorder/capture/reader';
-import { runApiReplayPending } from './api-replay-pending';
+import { replayApi } from './api-replay';
+import { Remapper } from './remap';
 import type { ReplayLevel } from './divergence';
-import { regeneratedByIoctlReplay, replayIoctl, type ReplayResult, type ReplayRunOptions } from './ioctl-replay';
+import { regeneratedByIoctlReplay, replayIoctl, type ReplayResult, type ReplayRunOptions, type ReplayStats } from './ioctl-replay';
 
 export interface LevelRunner {
   readonly doc: string;
@@ -29,9 +30,34 @@ export const LEVELS: { readonly [L in ReplayLevel]: LevelRunner } = {
     doc: 'recorded API calls through the current user-mode driver, kernel driver and GPU model',
     // Everything below the app: the UMD's memory writes and frames, the kernel, the GPU.
     regenerates: (kind) => kind !== 'api.call' && kind !== 'app.thread_switch',
-    run: runApiReplayPending,
+    run: runApiLevel,
   },
 };
+
+const emptyRemap = new Remapper().summary();
+
+/** replayApi in the level table's shape (its run summary as ReplayStats). */
+function runApiLevel(reader: CaptureReader, options: ReplayRunOptions): ReplayResult {
+  const meta = reader.meta();
+  let events = 0;
+  const sink = options.sink;
+  const r = replayApi(reader, {
+    sink: { emit: (e) => { events++; sink?.emit(e); } },
+    inject: options.inject, shouldStop: options.shouldStop, onProgress: options.onProgress,
+  });
+  if (!r.ok) return { ok: false, error: { code: r.error.code === 'unknown-bug' ? 'unknown-bug' : 'bad-capture', message: r.error.message } };
+  const v = r.value;
+  return {
+    ok: true,
+    value: {
+      inputs: v.calls, events, virtualNs: 0, lastSeq: v.lastSeq, stopped: v.stopped,
+      skipped: v.error ? [{ seq: v.lastSeq, message: v.error }] : [],
+      // API-level handles are the UMD's, not the kernel's: the kernel-side counts stay 0.
+      remapped: { ...Object.fromEntries(Object.keys(emptyRemap).map((k) => [k, 0])) } as ReplayStats['remapped'],
+      injected: options.inject ?? meta.injectedBugs,
+    },
+  };
+}
 
 export function isReplayLevel(s: string): s is ReplayLevel {
   return Object.hasOwn(LEVELS, s);

@@ -17,6 +17,7 @@ import type { CaptureReader } from '../recorder/capture/reader';
 import type { Divergence, ReplayLevel, VerifyMode } from './divergence';
 import type { ReplayError, ReplayStats } from './ioctl-replay';
 import { LEVELS } from './levels';
+import { OutputsVerifier } from './verify-outputs';
 import { Verifier } from './verify';
 
 export interface ReplayRequest {
@@ -41,13 +42,17 @@ export interface ReplayOutcome {
 
 export function replayCapture(reader: CaptureReader, request: ReplayRequest = {}): { ok: true; value: ReplayOutcome } | { ok: false; error: ReplayError } {
   const level = request.level ?? 'ioctl';
-  const verify = request.verify ?? 'strict';
+  // The defaults: strict at ioctl level, what the app observes at API level.
+  const verify = request.verify ?? (level === 'api' ? 'outputs' : 'strict');
   const runner = LEVELS[level];
-  const verifier = new Verifier(reader, { regenerates: runner.regenerates, mode: verify, keepGoing: request.keepGoing });
+  // At API level, outputs are what the app saw (returns, frames, read-backs): OutputsVerifier.
+  const verifier = level === 'api' && verify === 'outputs'
+    ? new OutputsVerifier(reader, { keepGoing: request.keepGoing })
+    : new Verifier(reader, { regenerates: runner.regenerates, mode: verify, keepGoing: request.keepGoing });
   const run = runner.run(reader, { sink: verifier, inject: request.inject, shouldStop: () => verifier.stopped, onProgress: request.onProgress });
   if (!run.ok) return run;
   verifier.finish();
-  if (verifier.error !== undefined) return { ok: false, error: { code: 'bad-capture', message: verifier.error } };
+  if ('error' in verifier && verifier.error !== undefined) return { ok: false, error: { code: 'bad-capture', message: verifier.error } };
   return {
     ok: true,
     value: { level, verify, stats: run.value, compared: verifier.compared, diverged: verifier.diverged, divergences: verifier.divergences },

@@ -30,7 +30,7 @@
 import type { EventKind, EventOf, TraceEvent } from '../engine/trace/events';
 import type { TraceSink } from '../engine/trace/sink';
 import type { CaptureReader, DecodedEvent } from '../recorder/capture/reader';
-import { CaptureCursor } from './capture-cursor';
+import { DEFAULT_PAGE_EVENTS, KindCursor } from './capture-cursor';
 import type { Divergence, FieldDiff, VerifyMode } from './divergence';
 import { buildDivergence } from './divergence-report';
 import { diffEvents, diffValues } from './event-diff';
@@ -60,6 +60,7 @@ export const OUTPUTS: { readonly [K in EventKind]: Projection<K> } = {
   'api.return': (e) => ({ name: e.name, result: e.result, value: e.value }),
   'app.thread_switch': null,
   'mem.write': null,
+  'mem.read': (e) => ({ memory: e.memory, offsetBytes: e.offsetBytes, lengthBytes: e.lengthBytes, hash: e.hash }),
   'kmd.ioctl_enter': null,
   'kmd.wait_end': null,
   'hw.mmio': null,
@@ -76,7 +77,7 @@ export class Verifier implements TraceSink {
   stopped = false;
   /** Regenerated events compared. */
   compared = 0;
-  private readonly expected: CaptureCursor;
+  private readonly expected: KindCursor;
   private readonly mode: VerifyMode;
   private lastSeq = 0;
   private finished = false;
@@ -86,7 +87,7 @@ export class Verifier implements TraceSink {
     private readonly options: VerifierOptions,
   ) {
     this.mode = options.mode ?? 'strict';
-    this.expected = new CaptureCursor(reader, { keep: (d) => this.compares(d.event.kind) });
+    this.expected = new KindCursor(reader, undefined, 1, DEFAULT_PAGE_EVENTS, (d) => this.compares(d.event.kind));
   }
 
   get diverged(): boolean {
@@ -95,7 +96,7 @@ export class Verifier implements TraceSink {
 
   /** A row of the capture that did not decode (verification could not go on). */
   get error(): string | undefined {
-    return this.expected.error;
+    return this.expected.error?.message;
   }
 
   private compares(kind: EventKind): boolean {

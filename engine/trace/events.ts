@@ -264,6 +264,26 @@ export interface MemWriteEvent {
   readonly bytes: Uint8Array;
 }
 
+/**
+ * Bytes reached an app's mapped view from GPU memory: the whole view at vkMapMemory,
+ * and at each refresh (after a wait, at vkInvalidateMappedMemoryRanges) the span from
+ * the first to the last byte that changed. This is what the app can read back. GPU writes
+ * are outputs, so the bytes are hashed, not stored; replay verification compares the
+ * hashes (read-back memory is something an app observes).
+ */
+export interface MemReadEvent {
+  readonly kind: 'mem.read';
+  readonly tsNs: number;
+  readonly pid: number;
+  /** The VkDeviceMemory whose view changed. */
+  readonly memory: number;
+  readonly bo: number;
+  readonly offsetBytes: number;
+  readonly lengthBytes: number;
+  /** Hash of the view's bytes in the span after the refresh (engine/base/hash.ts). */
+  readonly hash: string;
+}
+
 /** A presented frame (swapchain image handed to the frame sink). */
 export interface FramePresentEvent {
   readonly kind: 'frame.present';
@@ -293,6 +313,7 @@ export type TraceEvent =
   | ApiReturnEvent
   | ThreadSwitchEvent
   | MemWriteEvent
+  | MemReadEvent
   | FramePresentEvent
   | IoctlEnterEvent
   | IoctlEvent
@@ -377,6 +398,12 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
     layer: 'api',
     doc: 'A CPU write to mapped GPU memory (BO, offset, bytes), known before the GPU could read it.',
     text: (e) => `mem.write mem=${e.memory} bo=${e.bo} +${hex(e.offsetBytes)} len=${e.bytes.length}`,
+    row: (e) => ({ object: `bo:${e.bo}`, tid: null }),
+  },
+  'mem.read': {
+    layer: 'api',
+    doc: 'Bytes reached an app\'s mapped view from GPU memory (the whole view at map, the changed span after a wait or an invalidate): span and hash of what the app can now read back.',
+    text: (e) => `mem.read mem=${e.memory} bo=${e.bo} +${hex(e.offsetBytes)} len=${e.lengthBytes} hash=${e.hash.slice(0, 12)}`,
     row: (e) => ({ object: `bo:${e.bo}`, tid: null }),
   },
   'frame.present': {

@@ -3,7 +3,8 @@
  * and never hands out an object itself. A destroyed or foreign handle is just not in
  * the table — the entry point reports VK_ERROR_VALIDATION_FAILED_EXT, never a crash.
  * Numbers are per type and increase monotonically, so two runs hand out the same
- * handles in the same order.
+ * handles in the same order. Where a table starts is configurable (VulkanOptions
+ * `firstHandle`), so tests can make a run hand out different numbers than a capture.
  */
 declare const brand: unique symbol;
 export type Handle<Kind extends string> = number & { readonly [brand]: Kind };
@@ -25,11 +26,20 @@ export type VkSwapchainKHR = Handle<'VkSwapchainKHR'>;
 
 export class HandleTable<H extends number, T> {
   private readonly items = new Map<number, T>();
-  private next = 1;
+  private next: number | undefined;
 
-  constructor(readonly typeName: string) {}
+  /**
+   * `firstHandle` (default 1) gives what the first add returns, a positive integer.
+   * It is asked at the first add, not here, so an owner can pass a closure over
+   * options its constructor has not stored yet.
+   */
+  constructor(
+    readonly typeName: string,
+    private readonly firstHandle: () => number = () => 1,
+  ) {}
 
   add(item: T): H {
+    this.next ??= this.firstHandle();
     const h = this.next++;
     this.items.set(h, item);
     return h as H;

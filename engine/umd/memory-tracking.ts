@@ -20,8 +20,12 @@
  *
  * The other direction: after a wait that can complete GPU work (fence, semaphore,
  * queue or device idle) and at vkInvalidateMappedMemoryRanges, views are refreshed
- * from the BO, except bytes the app changed since the last publication.
+ * from the BO, except bytes the app changed since the last publication. A refresh
+ * that changes a view emits `mem.read` (the changed span and a hash of it, not the
+ * bytes), and so does vkMapMemory (the whole new view): read-back is what an app
+ * observes, so replay verification compares it. `off` emits none.
  */
+import { hashBytes } from '../base/hash';
 import type { TraceSink } from '../trace/sink';
 import type { KmdBackend } from './kmd-backend';
 
@@ -57,6 +61,7 @@ export class MemoryTracker {
     if (!bytes) return undefined;
     const m: Mapping = { memory, bo, userAddr, view: bytes.slice(), shadow: bytes };
     this.mappings.add(m);
+    this.emitRead(m, 0, bytes.length);
     return m;
   }
 
@@ -95,11 +100,27 @@ export class MemoryTracker {
     const fresh = this.backend.memory.read(m.userAddr + offset, size);
     if (!fresh) return;
     const { view, shadow } = m;
+    let first = -1;
+    let last = -1;
     for (let i = 0; i < size; i++) {
       const at = offset + i;
-      if (view[at] === shadow[at]) view[at] = fresh[i]!;
+      if (view[at] === shadow[at] && view[at] !== fresh[i]) {
+        view[at] = fresh[i]!;
+        if (first < 0) first = at;
+        last = at;
+      }
       shadow[at] = fresh[i]!;
     }
+    if (first >= 0) this.emitRead(m, first, last + 1 - first);
+  }
+
+  /** What the app can now read back: hashed (GPU writes are outputs), for replay to compare. */
+  private emitRead(m: Mapping, offsetBytes: number, lengthBytes: number): void {
+    if (this.mode === 'off') return;
+    this.sink.emit({
+      kind: 'mem.read', tsNs: this.backend.nowNs(), pid: this.pid, memory: m.memory, bo: m.bo,
+      offsetBytes, lengthBytes, hash: hashBytes(m.view.subarray(offsetBytes, offsetBytes + lengthBytes)),
+    });
   }
 
   private publish(m: Mapping, offset: number, size: number): void {

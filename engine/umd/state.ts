@@ -36,23 +36,28 @@ export interface DeviceState {
 export interface VulkanOptions extends UmdConfig {
   /** Receives every presented frame. */
   readonly frameSink?: FrameSink;
+  /**
+   * The first handle each table hands out, by type name (default 1). For tests of
+   * tools that must not assume a run numbers objects as a capture did.
+   */
+  readonly firstHandle?: (typeName: string) => number;
 }
 
 export class UmdState {
-  readonly instances = new HandleTable<H.VkInstance, { physical: H.VkPhysicalDevice }>('VkInstance');
-  readonly physicals = new HandleTable<H.VkPhysicalDevice, T.VkPhysicalDeviceProperties>('VkPhysicalDevice');
-  readonly devices = new HandleTable<H.VkDevice, DeviceState>('VkDevice');
-  readonly queues = new HandleTable<H.VkQueue, { device: DeviceState; queue: Queue }>('VkQueue');
-  readonly memories = new HandleTable<H.VkDeviceMemory, DeviceMemory>('VkDeviceMemory');
-  readonly buffers = new HandleTable<H.VkBuffer, Buffer>('VkBuffer');
-  readonly images = new HandleTable<H.VkImage, Image>('VkImage');
-  readonly shaders = new HandleTable<H.VkShaderModule, ShaderModule>('VkShaderModule');
-  readonly pipelines = new HandleTable<H.VkPipeline, Pipeline>('VkPipeline');
-  readonly pools = new HandleTable<H.VkCommandPool, { family: number; buffers: Set<H.VkCommandBuffer> }>('VkCommandPool');
-  readonly cmdBuffers = new HandleTable<H.VkCommandBuffer, CommandBuffer>('VkCommandBuffer');
-  readonly semaphores = new HandleTable<H.VkSemaphore, Semaphore>('VkSemaphore');
-  readonly fences = new HandleTable<H.VkFence, Fence>('VkFence');
-  readonly swapchains = new HandleTable<H.VkSwapchainKHR, Swapchain>('VkSwapchainKHR');
+  readonly instances = new HandleTable<H.VkInstance, { physical: H.VkPhysicalDevice }>('VkInstance', () => this.first('VkInstance'));
+  readonly physicals = new HandleTable<H.VkPhysicalDevice, T.VkPhysicalDeviceProperties>('VkPhysicalDevice', () => this.first('VkPhysicalDevice'));
+  readonly devices = new HandleTable<H.VkDevice, DeviceState>('VkDevice', () => this.first('VkDevice'));
+  readonly queues = new HandleTable<H.VkQueue, { device: DeviceState; queue: Queue }>('VkQueue', () => this.first('VkQueue'));
+  readonly memories = new HandleTable<H.VkDeviceMemory, DeviceMemory>('VkDeviceMemory', () => this.first('VkDeviceMemory'));
+  readonly buffers = new HandleTable<H.VkBuffer, Buffer>('VkBuffer', () => this.first('VkBuffer'));
+  readonly images = new HandleTable<H.VkImage, Image>('VkImage', () => this.first('VkImage'));
+  readonly shaders = new HandleTable<H.VkShaderModule, ShaderModule>('VkShaderModule', () => this.first('VkShaderModule'));
+  readonly pipelines = new HandleTable<H.VkPipeline, Pipeline>('VkPipeline', () => this.first('VkPipeline'));
+  readonly pools = new HandleTable<H.VkCommandPool, { family: number; buffers: Set<H.VkCommandBuffer> }>('VkCommandPool', () => this.first('VkCommandPool'));
+  readonly cmdBuffers = new HandleTable<H.VkCommandBuffer, CommandBuffer>('VkCommandBuffer', () => this.first('VkCommandBuffer'));
+  readonly semaphores = new HandleTable<H.VkSemaphore, Semaphore>('VkSemaphore', () => this.first('VkSemaphore'));
+  readonly fences = new HandleTable<H.VkFence, Fence>('VkFence', () => this.first('VkFence'));
+  readonly swapchains = new HandleTable<H.VkSwapchainKHR, Swapchain>('VkSwapchainKHR', () => this.first('VkSwapchainKHR'));
   /** Created by the first vkCreateInstance: the process's DRM device, VM and tracker. */
   core: DeviceCore | undefined;
   lastError = '';
@@ -61,6 +66,10 @@ export class UmdState {
     readonly backend: KmdBackend,
     readonly options: VulkanOptions,
   ) {}
+
+  private first(typeName: string): number {
+    return this.options.firstHandle?.(typeName) ?? 1;
+  }
 
   /** A validation failure of a VkResult-returning entry point; the message is kept for vkGetLastErrorMessage. */
   readonly bad = (fn: string, what: string): VkResult => {

@@ -243,6 +243,7 @@ const handlers: { readonly [K in EventKind]: Handler<K> } = {
   'api.return': (p, seq, _c, e) => p.apiReturn(seq, e),
   'app.thread_switch': (p, _s, _c, e) => p.switchThread(e),
   'mem.write': (p, seq, _c, e) => p.instant(p.threadTrack(e.pid), seq, e.tsNs, e, 'mem.write', { memory: e.memory, bo: e.bo, offset: e.offsetBytes, size: e.bytes.length }),
+  'mem.read': (p, seq, _c, e) => p.instant(p.threadTrack(e.pid), seq, e.tsNs, e, 'mem.read', { memory: e.memory, bo: e.bo, offset: e.offsetBytes, size: e.lengthBytes, hash: e.hash }),
   'frame.present': (p, seq, _c, e) => p.instant(p.threadTrack(e.pid), seq, e.tsNs, e, `present frame ${e.frame}`, { frame: e.frame, width: e.width, height: e.height }),
   'kmd.ioctl_enter': (p, seq, _c, e) => p.enterIoctl(seq, e),
   'kmd.ioctl': (p, seq, _c, e) => p.ioctl(seq, e),

@@ -103,11 +103,21 @@ describe('tracefold replay', () => {
     ['an unknown bug', { inject: ['no-such-bug'] }, /unknown bug\(s\): no-such-bug/],
     ['an unknown level', { level: 'umd' }, /--level must be ioctl or api, got 'umd'/],
     ['an unknown verify mode', { verify: 'loose' }, /--verify must be strict or outputs/],
-    ['a level not in this build', { level: 'api' }, /not available/],
   ])('exit 125 for %s', (_what, flags, message) => {
     const io = captured();
     expect(replayCommand(clean, flags, io)).toBe(125);
     expect(io.stderr.join('\n')).toMatch(message);
+  });
+
+  it('replays at API level: outputs verification by default, exit 0 clean, strict finds an early fence signal', () => {
+    const same = captured();
+    expect(replayCommand(clean, { level: 'api' }, same)).toBe(0);
+    expect(same.stdout.join('\n')).toMatch(/at api level, outputs verification/);
+    const bad = captured();
+    expect(replayCommand(clean, { level: 'api', verify: 'strict', inject: ['early-signal'], json: true }, bad)).toBe(1);
+    const report = JSON.parse(bad.stdout.join('\n')) as { divergences: { layer: string; kind: string; actual: { kind: string } }[] };
+    // Where the recording had the job's completion register read, the buggy stack already signalled its fence.
+    expect(report.divergences[0]).toMatchObject({ layer: 'hw', kind: 'hw.mmio', actual: { kind: 'kmd.fence_signal' } });
   });
 
   it('the real command line exits 1 on a divergence, as git bisect run needs', async () => {

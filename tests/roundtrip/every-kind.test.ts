@@ -60,7 +60,7 @@ describe('every event kind round-trips through a capture', () => {
     expect(links.ok && links.value.rows).toEqual([
       [2, '$.bytes', 1], [3, '$.rgba', 2], [4, '$.argIn', 3], [4, '$.argOut', 4],
       [4, '$.copies[0].bytes', 5], [4, '$.copies[1].bytes', 6], [9, '$.stream', 7],
-      [18, '$.args[2]', 8], [18, '$.args[6].code', 4], [21, '$.bytes', 1],
+      [18, '$.args[2]', 8], [18, '$.args[6].code', 4], [22, '$.bytes', 1],
     ]);
     expect(reader.blob(1)).toEqual(samples['mem.write'].bytes);
     const stored = reader.query('SELECT codec, size_bytes, hash FROM blobs WHERE id = 1');
@@ -70,11 +70,11 @@ describe('every event kind round-trips through a capture', () => {
 
   it('finds events by kind, object and seq range', () => {
     expect(reader.eventRows({ object: 'job:12' }).map((r) => r.kind)).toEqual(['kmd.job_queued', 'kmd.job_started', 'kmd.job_finished']);
-    expect(reader.eventRows({ kind: 'mem.write' }).map((r) => r.seq)).toEqual([2, 21]);
+    expect(reader.eventRows({ kind: 'mem.write' }).map((r) => r.seq)).toEqual([2, 22]);
     expect(reader.eventRows({ fromSeq: 3, toSeq: 5 }).map((r) => r.seq)).toEqual([3, 4, 5]);
     const s = reader.summary();
-    expect(s.events).toBe(21);
-    expect(s.byLayer).toEqual({ api: 6, hw: 4, kmd: 11 });
-    expect(reader.meta()).toMatchObject({ state: 'complete', app: 'hand-made', eventCount: 21, formatVersion: 1, host: 'test-host' });
+    expect(s.events).toBe(22);
+    expect(s.byLayer).toEqual({ api: 7, hw: 4, kmd: 11 });
+    expect(reader.meta()).toMatchObject({ state: 'complete', app: 'hand-made', eventCount: 22, formatVersion: 1, host: 'test-host' });
   });
 });

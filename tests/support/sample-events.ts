@@ -38,5 +38,6 @@ export const samples: { readonly [K in EventKind]: EventOf<K> } = {
   },
   'kmd.process_op': { kind: 'kmd.process_op', tsNs: 28, pid: 2, op: 'mmap', arg: 3, offset: 0x1_0000_0000, lengthBytes: 65536, result: 0x7fff_0000_0000 },
   'api.return': { kind: 'api.return', tsNs: 27, durNs: 300, pid: 1, name: 'vkMapMemory', result: -1000011001, value: { lengthBytes: 4096 }, message: 'bad "handle"' },
+  'mem.read': { kind: 'mem.read', tsNs: 11, pid: 1, memory: 7, bo: 0xffff_ffff, offsetBytes: 4096, lengthBytes: 2 ** 32, hash: '0123456789abcdef0123456789abcdef' },
 };
 
