@@ -10,11 +10,10 @@
  * - `event_rows`: the append-only log as stored, one row per TraceEvent, `seq` from 1
  *   in emission order. `kind_id` and `object_id` point into `kinds` (name, layer) and
  *   `objects` (`bo:3`, `job:12`, …); `args` (JSON text) holds every field of the event
- *   except `kind` and `tsNs`, each byte array replaced by a blob reference
- *   `{"$blob":id}`. `dur_ns` and `pid` are VIRTUAL generated columns read from
- *   `args`; `tid` (rare: thread switches) is a plain column.
- * - `events`: a VIEW with the readable columns (`kind` and `layer` as text, `object`
- *   as text), the same names and meanings as format 1's table, so
+ *   except `kind` and `tsNs` (so `durNs` and `pid` too), each byte array replaced by
+ *   a blob reference `{"$blob":id}`. `tid` (rare: thread switches) is a plain column.
+ * - `events`: a VIEW with the readable columns (`kind`, `layer` and `object` as text,
+ *   `dur_ns` and `pid` read from args), the same names and meanings as format 1's table, so
  *   `SELECT seq, kind, object, args FROM events` and every reader query are unchanged.
  * - `blobs`: content-addressed payloads (ioctl argument bytes, user copies, memory
  *   writes, frames), one row per distinct content. `hash` is the SHA-256 of the
@@ -24,20 +23,25 @@
  *   hot path nothing and stays queryable (`SELECT seq FROM event_blobs WHERE blob_id = 7`).
  * - `checkpoints`: state hash (+ snapshot blob) at some seqs; created empty here.
  *
- * Why this shape (measured on the stress stream, 56k events, seed 1, this machine
- * class): through better-sqlite3 the insert cost is mostly per bound parameter
- * (~90 ns each, whatever its type), then per byte written. Format 1 bound ten
- * parameters per event (seq, ts, dur, pid, tid, layer, kind, object, cause, args) and
- * reached ~640k rows/s raw; five (ts_ns, kind_id, object_id, cause_seq, args; `seq`
- * is the rowid SQLite assigns, `dur_ns` / `pid` live in args) reach ~1.3M rows/s and
- * cut the row from ~150 to ~95 bytes. `tid` is written by a follow-up UPDATE for the
- * few rows that have one, so it costs the other rows nothing.
+ * Why this shape (measured on the stress stream, 56k events, seed 1, 2-core machine,
+ * multi-row INSERTs, 16 KiB pages, insert + commit): through better-sqlite3 the insert
+ * cost is mostly per bound parameter (~0.1 µs each, whatever its type), then per byte
+ * written. Format 1 bound ten parameters per event (seq, ts, dur, pid, tid, layer,
+ * kind, object, cause, args): ~0.65–0.7M rows/s. Format 2 binds five (ts_ns, kind_id,
+ * object_id, cause_seq, args; `seq` is the rowid SQLite assigns, `dur_ns` / `pid` live
+ * in args): ~1.0–1.15M rows/s, and bytes_per_event (tables and indexes, blobs aside)
+ * went from 184 to 129. `tid` is written by a follow-up UPDATE for the few rows that
+ * have one, so it costs the other rows nothing.
  *
  * Rejected alternatives (same measurement):
  * - one JSON text per batch unpacked in SQL (`INSERT … SELECT value->>0, … FROM
- *   json_each(?)`): one bound parameter, but SQLite's JSON parsing made it 2–3× slower
+ *   json_each(?)`): one bound parameter, but SQLite's JSON parsing made it 2–4× slower
  *   than binding.
- * - `dur_ns` / `pid` as STORED generated columns: every insert would parse `args`.
+ * - `dur_ns` / `pid` as generated columns of event_rows, even VIRTUAL: SQLite computes
+ *   them on every insert (+15 ms per 56k rows, more than binding them). The `events`
+ *   view reads them from args instead, only when selected.
+ * - REFERENCES kinds / objects: better-sqlite3 enables foreign keys, so every insert
+ *   would look both ids up.
  * - an `event_blobs(seq, field, blob_id)` table (one extra insert per byte field —
  *   three or more per ioctl — on the hot path, for a link the view gives for free).
  * - text `kind` / `layer` / `object` columns (format 1): three string parameters per
@@ -61,10 +65,10 @@ export const MIN_READER_VERSION = 2;
 /** Newest `min_reader_version` this reader understands. */
 export const READER_VERSION = 2;
 /**
- * Page size of new captures. 16 KiB rather than SQLite's 4 KiB: a quarter of the
- * pages to log, checksum and checkpoint per batch (commits measured ~4× cheaper on
- * the stress stream), and the default WAL auto-checkpoint (1000 pages) then comes
- * every 16 MiB instead of every 4 MiB.
+ * Page size of new captures. 16 KiB rather than SQLite's 4 KiB: on the stress stream
+ * commits went from ~18 to ~4 ms (a quarter of the pages to log, and the default WAL
+ * auto-checkpoint of 1000 pages now comes every 16 MiB instead of every 4 MiB) while
+ * the final checkpoint went from ~8 to ~15 ms: ~20 ms saved per 56k events.
  */
 export const PAGE_SIZE_BYTES = 16384;
 /** 'TFCP' — `PRAGMA application_id` of every capture. */
