@@ -22,12 +22,12 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type Compilable } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Compilable, type SelectQueryBuilder } from 'kysely';
 import type { TraceEvent } from '../../engine/trace/events';
 import { decodeBlob } from './blob-codec';
 import { fail, ok, type CaptureError, type Result } from './result';
-import { decodeEvent } from './row-codec';
-import { APPLICATION_ID, READER_VERSION, REQUIRED_TABLES, type CaptureState } from './schema';
+import { decodeEvent, type StoredRow } from './row-codec';
+import { APPLICATION_ID, READER_VERSION, REQUIRED_RELATIONS, type CaptureState } from './schema';
 import type { CaptureTables, EventsTable } from './tables';
 
 export interface CaptureMeta {
@@ -129,12 +129,12 @@ function readHeader(path: string): Uint8Array {
 
 /** undefined when `db` is a capture this reader can read, else what is wrong. */
 function checkCapture(path: string, db: Database.Database): CaptureError | undefined {
-  const tables = new Set((db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[]));
+  const tables = new Set((db.prepare(`SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')`).pluck().all() as string[]));
   const appId = Number(db.pragma('application_id', { simple: true }));
   if (appId !== APPLICATION_ID && !tables.has('meta')) {
     return { code: 'not-a-capture', message: `${path} is a SQLite database but not a capture (application_id ${appId}, no meta table)` };
   }
-  const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
+  const missing = REQUIRED_RELATIONS.filter((t) => !tables.has(t));
   if (missing.length) return { code: 'missing-tables', message: `${path} is not a complete capture: missing table(s) ${missing.join(', ')}` };
   const v = db.prepare('SELECT format_version, min_reader_version FROM meta WHERE id = 1').get() as
     { format_version: number; min_reader_version: number } | undefined;
@@ -166,6 +166,7 @@ export class CaptureReader {
   readonly kysely: Kysely<CaptureTables>;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly blobCache = new Map<number, Uint8Array>();
+  private argsHoldColumns: boolean | undefined;
 
   constructor(readonly path: string, private readonly db: Database.Database) {
     this.kysely = new Kysely<CaptureTables>({ dialect: new SqliteDialect({ database: db }) });
@@ -194,26 +195,31 @@ export class CaptureReader {
 
   /** Raw rows in seq order, filtered. */
   eventRows(f: EventFilter = {}): EventsTable[] {
-    let q = this.kysely.selectFrom('events').selectAll();
-    if (f.fromSeq !== undefined) q = q.where('seq', '>=', f.fromSeq);
-    if (f.toSeq !== undefined) q = q.where('seq', '<=', f.toSeq);
-    if (f.kind !== undefined) q = q.where('kind', '=', f.kind);
-    if (f.object !== undefined) q = q.where('object', '=', f.object);
-    q = q.orderBy('seq');
-    if (f.limit !== undefined) q = q.limit(f.limit);
-    return this.all(q);
+    return this.all(filtered(this.kysely.selectFrom('events').selectAll(), f));
   }
 
   /** Events decoded back into TraceEvents with their byte fields restored. */
   events(f: EventFilter = {}): Result<DecodedEvent[]> {
     const out: DecodedEvent[] = [];
     const getBlob = (id: number): Uint8Array | undefined => this.blob(id);
-    for (const row of this.eventRows(f)) {
+    for (const row of this.storedRows(f)) {
       const d = decodeEvent(row, getBlob);
       if (!d.ok) return fail('bad-row', `event ${row.seq}: ${d.error.message}`);
       out.push({ seq: row.seq, causeSeq: row.cause_seq, event: d.value });
     }
     return ok(out);
+  }
+
+  /**
+   * The columns decoding needs. From format 2 on, `durNs` and `pid` are in args, so
+   * the view's dur_ns / pid (a json_extract each per row) are not selected: that
+   * halves a full decode.
+   */
+  private storedRows(f: EventFilter): Array<StoredRow & { seq: number; cause_seq: number | null }> {
+    this.argsHoldColumns ??= this.meta().formatVersion >= 2;
+    if (!this.argsHoldColumns) return this.eventRows(f);
+    const rows = this.all(filtered(this.kysely.selectFrom('events').select(['seq', 'ts_ns', 'kind', 'cause_seq', 'args']), f));
+    return rows.map((r) => ({ ...r, dur_ns: null, pid: null }));
   }
 
   /** A blob's uncompressed bytes (a fresh copy), or undefined. */
@@ -269,6 +275,10 @@ export class CaptureReader {
     try {
       stmt = this.db.prepare(sql);
     } catch (err) {
+      // SQLite refuses writes to a view (`events` is one) while preparing, before the read-only check below can.
+      if (/^cannot modify \S+ because it is a view$/.test((err as Error).message)) {
+        return fail('read-only', `captures are queried read-only: this statement would modify the database (${firstWords(sql)})`);
+      }
       return fail('sql', (err as Error).message);
     }
     if (!stmt.readonly) return fail('read-only', `captures are queried read-only: this statement would modify the database (${firstWords(sql)})`);
@@ -312,6 +322,18 @@ export interface TempSchema {
   fn(name: string, impl: (...args: never[]) => unknown): void;
   has(table: string): boolean;
   insert(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): void;
+}
+
+/** `f` as WHERE / ORDER BY / LIMIT on a query of the events view. */
+function filtered<O>(query: SelectQueryBuilder<CaptureTables, 'events', O>, f: EventFilter): SelectQueryBuilder<CaptureTables, 'events', O> {
+  let q = query;
+  if (f.fromSeq !== undefined) q = q.where('seq', '>=', f.fromSeq);
+  if (f.toSeq !== undefined) q = q.where('seq', '<=', f.toSeq);
+  if (f.kind !== undefined) q = q.where('kind', '=', f.kind);
+  if (f.object !== undefined) q = q.where('object', '=', f.object);
+  q = q.orderBy('seq');
+  if (f.limit !== undefined) q = q.limit(f.limit);
+  return q;
 }
 
 function firstWords(sql: string): string {

@@ -25,7 +25,7 @@ describe('row codec', () => {
       copies: [{ dir: 'out', addr: 16, bytes: Uint8Array.of(3) }], errno: 0, id: 7,
     };
     const row = encodeEvent(e, blobs);
-    expect(row.args).toBe('{"fd":4,"request":1,"name":"X","argIn":{"$blob":1},"argOut":{"$blob":2},"copies":[{"dir":"out","addr":16,"bytes":{"$blob":3}}],"errno":0,"id":7}');
+    expect(row.args).toBe('{"durNs":9,"pid":2,"fd":4,"request":1,"name":"X","argIn":{"$blob":1},"argOut":{"$blob":2},"copies":[{"dir":"out","addr":16,"bytes":{"$blob":3}}],"errno":0,"id":7}');
     const stored = { ts_ns: row.tsNs, dur_ns: row.durNs, pid: row.pid, kind: row.kind, args: row.args };
     expect(decodeEvent(stored, blobs.get)).toEqual({ ok: true, value: e });
     expect(decodeEvent(stored, () => undefined)).toMatchObject({ ok: false, error: { code: 'bad-row', message: expect.stringContaining('missing blob(s) 1, 2, 3') } });

@@ -1,16 +1,17 @@
 /**
  * CaptureWriter: appends events to a new capture file.
  *
- * Hot path: `append` encodes the event into a row (row-codec.ts), puts its byte
- * arrays in the blob store and buffers the row; every `batchRows` rows (or
- * `batchBlobBytes` of new blob data) `flush` writes the batch in one transaction
- * through prepared multi-row INSERTs (raw better-sqlite3 — Kysely is for queries).
- * The event indexes are built once by `finish` (schema.ts says why).
+ * Hot path: `append` encodes the event (row-codec.ts) into five bound values —
+ * ts_ns, kind_id, object_id, cause_seq, args — puts its byte arrays in the blob store
+ * and buffers the row; every `batchRows` rows (or `batchBlobBytes` of new blob data)
+ * `flush` writes the batch in one transaction through prepared multi-row INSERTs (raw
+ * better-sqlite3 — Kysely is for queries). `seq` is not bound: rows are inserted in
+ * append order into an append-only table, so SQLite's next rowid is the writer's seq
+ * (checked after every batch). Kind and object names become ids here, from a Map; a
+ * new object is inserted into `objects` in the same transaction as its first event.
+ * The indexes are built once by `finish` (schema.ts says why and which).
  *
- * Blobs are deduplicated in memory before they reach SQLite: payloads up to
- * SMALL_KEY_BYTES are keyed by their own bytes (a latin1 string, no hashing for a
- * repeat), larger ones by their content hash; the SHA-256 (engine/base/hash.ts, 128
- * bits) is computed once per distinct payload for the `hash` column.
+ * Blobs are deduplicated in memory before they reach SQLite (blob-store.ts).
  *
  * Crash safety: the file is in WAL mode with synchronous=NORMAL. The meta row (state
  * 'recording') is committed before the first event; each batch is one transaction,
@@ -29,17 +30,16 @@
  *   runApp(vkcube, { sink: w.value, seed: 1 });             // the writer is a TraceSink
  *   w.value.finish('complete');                             // → { ok: true, value: { events: 203, … } }
  */
-import { hash as oneShotHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
-import type { TraceEvent } from '../../engine/trace/events';
+import { eventKinds, type EventKind, type EventRow, type TraceEvent } from '../../engine/trace/events';
 import type { TraceSink } from '../../engine/trace/sink';
-import { encodeBlob } from './blob-codec';
+import { BlobStore } from './blob-store';
 import { ensureIndexes, migrate } from './migrations';
 import { fail, ok, type Result } from './result';
-import { encodeEvent, type BlobPut } from './row-codec';
-import { FORMAT_VERSION, type CaptureState } from './schema';
+import { argsEncoderFor, type ArgsEncoder, type BlobPut } from './row-codec';
+import { FORMAT_VERSION, MIN_READER_VERSION, PAGE_SIZE_BYTES, type CaptureState } from './schema';
 
 /** What the capture is a recording of (the meta row). */
 export interface CaptureInfo {
@@ -58,7 +58,7 @@ export interface CaptureInfo {
 export interface WriterOptions {
   /** Replace an existing file at the path (default: refuse). */
   readonly overwrite?: boolean;
-  /** Rows per transaction (default 8192). */
+  /** Rows per transaction (default 2048: larger batches keep more strings alive past a young-generation GC). */
   readonly batchRows?: number;
   /** New blob bytes that force a flush before batchRows is reached (default 16 MiB). */
   readonly batchBlobBytes?: number;
@@ -81,39 +81,36 @@ export interface WriterSummary {
   readonly storedBlobBytes: number;
 }
 
-/** Payloads up to this size are deduplicated by their bytes, without hashing. */
-const SMALL_KEY_BYTES = 64;
-/** Rows per multi-row INSERT (10 columns each: 1000 bound parameters). */
-const EVENT_ROWS_PER_STMT = 100;
-const EVENT_COLS = 10;
-const BLOB_ROWS_PER_STMT = 50;
-const BLOB_COLS = 5;
+/** Bound values per event row: ts_ns, kind_id, object_id, cause_seq, args (seq is the rowid). */
+const EVENT_COLUMNS = ['ts_ns', 'kind_id', 'object_id', 'cause_seq', 'args'] as const;
+const BLOB_COLUMNS = ['id', 'hash', 'size_bytes', 'codec', 'data'] as const;
+const OBJECT_COLUMNS = ['id', 'name'] as const;
+/** Bound parameters per multi-row INSERT (SQLite allows 32766; past ~1000 it gains nothing). */
+const PARAMS_PER_STMT = 1000;
 
-const contentHash = (bytes: Uint8Array): string => oneShotHash('sha256', bytes, 'hex').slice(0, 32);
+/** What append needs per kind: the kind's id in this file, its row() and its compiled args encoder. */
+interface KindEntry {
+  readonly id: number;
+  readonly row: (e: TraceEvent) => EventRow;
+  args: ArgsEncoder | undefined;
+}
 
 export class CaptureWriter implements TraceSink, BlobPut {
   private readonly db: Database.Database;
-  private readonly insertEvents: Database.Statement;
-  private readonly insertEvent: Database.Statement;
-  private readonly insertBlobs: Database.Statement;
-  private readonly insertBlob: Database.Statement;
-  private readonly commit: (rows: unknown[], blobs: unknown[]) => void;
+  private readonly commit: () => void;
+  private readonly kinds: ReadonlyMap<string, KindEntry>;
   private readonly batchRows: number;
   private readonly batchBlobBytes: number;
-  private readonly compressMinBytes: number | undefined;
   private readonly onCommit: ((seq: number) => void) | undefined;
 
+  private readonly blobs: BlobStore;
+  /** Flat bound values, EVENT_COLUMNS per row, OBJECT_COLUMNS per object. */
   private pendingRows: unknown[] = [];
-  private pendingBlobs: unknown[] = [];
-  private pendingBlobBytes = 0;
-  private readonly smallBlobs = new Map<string, number>();
-  private readonly bigBlobs = new Map<string, number>();
+  private pendingObjects: unknown[] = [];
+  /** (tid, seq) pairs for the rare rows that know their app thread. */
+  private pendingTids: number[] = [];
+  private readonly objectIds = new Map<string, number>();
   private seq = 0;
-  private blobId = 0;
-  private blobRefs = 0;
-  private blobRefBytes = 0;
-  private blobBytes = 0;
-  private storedBlobBytes = 0;
   private closed = false;
   private failure: string | undefined;
   /** The last seq whose batch is committed to the file. */
@@ -122,26 +119,35 @@ export class CaptureWriter implements TraceSink, BlobPut {
   private readonly checkpointParts = new Set<string>();
   private lastCheckpointSeq = -1;
 
-  private constructor(readonly path: string, db: Database.Database, options: WriterOptions) {
+  private constructor(readonly path: string, db: Database.Database, kindIds: ReadonlyMap<string, number>, options: WriterOptions) {
     this.db = db;
-    this.batchRows = options.batchRows ?? 8192;
+    this.batchRows = options.batchRows ?? 2048;
     this.batchBlobBytes = options.batchBlobBytes ?? 16 << 20;
-    this.compressMinBytes = options.compressMinBytes;
+    this.blobs = new BlobStore(options.compressMinBytes);
     this.onCommit = options.onCommit;
-    const eventSql = 'INSERT INTO events (seq, ts_ns, dur_ns, pid, tid, layer, kind, object, cause_seq, args) VALUES ';
-    const blobSql = 'INSERT INTO blobs (id, hash, size_bytes, codec, data) VALUES ';
-    const values = (rows: number, cols: number): string => Array(rows).fill(`(${Array(cols).fill('?').join(',')})`).join(',');
-    this.insertEvents = db.prepare(eventSql + values(EVENT_ROWS_PER_STMT, EVENT_COLS));
-    this.insertEvent = db.prepare(eventSql + values(1, EVENT_COLS));
-    this.insertBlobs = db.prepare(blobSql + values(BLOB_ROWS_PER_STMT, BLOB_COLS));
-    this.insertBlob = db.prepare(blobSql + values(1, BLOB_COLS));
-    this.commit = db.transaction((rows: unknown[], blobs: unknown[]) => {
-      insertChunked(blobs, BLOB_ROWS_PER_STMT * BLOB_COLS, BLOB_COLS, this.insertBlobs, this.insertBlob);
-      insertChunked(rows, EVENT_ROWS_PER_STMT * EVENT_COLS, EVENT_COLS, this.insertEvents, this.insertEvent);
+    const kinds = new Map<string, KindEntry>();
+    for (const [kind, id] of kindIds) {
+      const spec = eventKinds[kind as EventKind] as { row(e: TraceEvent): EventRow } | undefined;
+      if (spec) kinds.set(kind, { id, row: (e) => spec.row(e), args: undefined });
+    }
+    this.kinds = kinds;
+    const events = new RowInserter(db, 'event_rows', EVENT_COLUMNS);
+    const blobs = new RowInserter(db, 'blobs', BLOB_COLUMNS);
+    const objects = new RowInserter(db, 'objects', OBJECT_COLUMNS);
+    const setTid = db.prepare('UPDATE event_rows SET tid = ? WHERE seq = ?');
+    const lastSeq = db.prepare('SELECT max(seq) FROM event_rows').pluck();
+    this.commit = db.transaction(() => {
+      const rows = this.pendingRows;
+      blobs.insert(this.blobs.take());
+      objects.insert(this.pendingObjects);
+      events.insert(rows);
+      const tids = this.pendingTids;
+      for (let i = 0; i < tids.length; i += 2) setTid.run(tids[i], tids[i + 1]);
+      if (rows.length > 0 && lastSeq.get() !== this.seq) throw new Error(`event_rows ends at seq ${String(lastSeq.get())}, the writer at ${this.seq}`);
     });
   }
 
-  /** Creates the file, its schema and the meta row (state 'recording'), committed before returning. */
+  /** Creates the file, its schema, the kinds and the meta row (state 'recording'), committed before returning. */
   static create(path: string, info: CaptureInfo, options: WriterOptions = {}): Result<CaptureWriter> {
     if (existsSync(path)) {
       if (!options.overwrite) return fail('exists', `${path} already exists (pass overwrite to replace it)`);
@@ -150,15 +156,24 @@ export class CaptureWriter implements TraceSink, BlobPut {
     let db: Database.Database | undefined;
     try {
       db = new Database(path);
+      // Before the first table: the page size of a WAL database cannot change later.
+      db.pragma(`page_size = ${PAGE_SIZE_BYTES}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       migrate(db);
-      db.prepare(
-        `INSERT INTO meta (id, format_version, min_reader_version, state, app, options_json, seed, injected_bugs_json,
-           engine_version, created_at, host) VALUES (1, ?, ?, 'recording', ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(FORMAT_VERSION, FORMAT_VERSION, info.app, JSON.stringify(info.options ?? null), info.seed,
-        JSON.stringify(info.injectedBugs), info.engineVersion, info.createdAt ?? new Date().toISOString(), info.host ?? hostname());
-      return ok(new CaptureWriter(path, db, options));
+      const conn = db;
+      const kindIds = new Map<string, number>();
+      conn.transaction(() => {
+        const addKind = conn.prepare('INSERT OR IGNORE INTO kinds (name, layer) VALUES (?, ?)');
+        for (const [name, spec] of Object.entries(eventKinds)) addKind.run(name, spec.layer);
+        for (const k of conn.prepare('SELECT id, name FROM kinds').all() as Array<{ id: number; name: string }>) kindIds.set(k.name, k.id);
+        conn.prepare(
+          `INSERT INTO meta (id, format_version, min_reader_version, state, app, options_json, seed, injected_bugs_json,
+             engine_version, created_at, host) VALUES (1, ?, ?, 'recording', ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(FORMAT_VERSION, MIN_READER_VERSION, info.app, JSON.stringify(info.options ?? null), info.seed,
+          JSON.stringify(info.injectedBugs), info.engineVersion, info.createdAt ?? new Date().toISOString(), info.host ?? hostname());
+      })();
+      return ok(new CaptureWriter(path, db, kindIds, options));
     } catch (err) {
       db?.close();
       return fail('io', `cannot create capture ${path}: ${(err as Error).message}`);
@@ -175,53 +190,45 @@ export class CaptureWriter implements TraceSink, BlobPut {
     if (this.closed) throw new Error(`append to finished capture ${this.path}`);
     const seq = ++this.seq;
     if (this.failure !== undefined) return seq;
-    const r = encodeEvent(event, this);
-    this.pendingRows.push(seq, r.tsNs, r.durNs, r.pid, r.tid, r.layer, r.kind, r.object, causeSeq, r.args);
-    if (this.pendingRows.length >= this.batchRows * EVENT_COLS || this.pendingBlobBytes >= this.batchBlobBytes) this.flush();
+    const k = this.kinds.get(event.kind);
+    if (k === undefined) throw new Error(`event kind '${event.kind}' is not in eventKinds`);
+    const r = k.row(event);
+    let objectId: number | null = null;
+    if (r.object !== null) {
+      objectId = this.objectIds.get(r.object) ?? null;
+      if (objectId === null) {
+        objectId = this.objectIds.size + 1;
+        this.objectIds.set(r.object, objectId);
+        this.pendingObjects.push(objectId, r.object);
+      }
+    }
+    const args = (k.args ??= argsEncoderFor(event))(event as unknown as Record<string, unknown>, this.blobs);
+    this.pendingRows.push(event.tsNs, k.id, objectId, causeSeq, args);
+    if (r.tid !== null) this.pendingTids.push(r.tid, seq);
+    if (this.pendingRows.length >= this.batchRows * EVENT_COLUMNS.length || this.blobs.pendingBytes >= this.batchBlobBytes) this.flush();
     return seq;
   }
 
-  /** BlobPut: the id of the blob holding `bytes`, adding it if new. */
+  /** BlobPut: the id of the blob holding `bytes`, adding it if new (committed with the next batch). */
   put(bytes: Uint8Array): number {
-    this.blobRefs++;
-    this.blobRefBytes += bytes.length;
-    let key: string;
-    let map: Map<string, number>;
-    if (bytes.length <= SMALL_KEY_BYTES) {
-      key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
-      map = this.smallBlobs;
-    } else {
-      key = contentHash(bytes);
-      map = this.bigBlobs;
-    }
-    const known = map.get(key);
-    if (known !== undefined) return known;
-    const id = ++this.blobId;
-    map.set(key, id);
-    const hash = map === this.bigBlobs ? key : contentHash(bytes);
-    const stored = encodeBlob(bytes, this.compressMinBytes);
-    this.pendingBlobs.push(id, hash, bytes.length, stored.codec, stored.data);
-    this.pendingBlobBytes += stored.data.length;
-    this.blobBytes += bytes.length;
-    this.storedBlobBytes += stored.data.length;
-    return id;
+    return this.blobs.put(bytes);
   }
 
-  /** Commits the buffered rows and blobs as one transaction. */
+  /** Commits the buffered rows, objects and blobs as one transaction. */
   flush(): void {
-    if (this.failure !== undefined || (this.pendingRows.length === 0 && this.pendingBlobs.length === 0)) return;
-    const rows = this.pendingRows;
-    const blobs = this.pendingBlobs;
-    this.pendingRows = [];
-    this.pendingBlobs = [];
-    this.pendingBlobBytes = 0;
+    if (this.failure !== undefined || (this.pendingRows.length === 0 && this.blobs.pending.length === 0)) return;
     try {
-      this.commit(rows, blobs);
+      this.commit();
     } catch (err) {
       this.failure = `writing events up to seq ${this.seq} failed: ${(err as Error).message}`;
       return;
+    } finally {
+      this.pendingRows = [];
+      this.blobs.take();
+      this.pendingObjects = [];
+      this.pendingTids = [];
     }
-    this.committedSeq = rows.length ? (rows[rows.length - EVENT_COLS] as number) : this.committedSeq;
+    this.committedSeq = this.seq;
     this.onCommit?.(this.committedSeq);
   }
 
@@ -276,15 +283,42 @@ export class CaptureWriter implements TraceSink, BlobPut {
       this.db.close();
     }
     return ok({
-      path: this.path, state, events: this.seq, blobs: this.blobId, blobRefs: this.blobRefs, blobRefBytes: this.blobRefBytes,
-      blobBytes: this.blobBytes, storedBlobBytes: this.storedBlobBytes,
+      path: this.path, state, events: this.seq, blobs: this.blobs.count, blobRefs: this.blobs.refs, blobRefBytes: this.blobs.refBytes,
+      blobBytes: this.blobs.distinctBytes, storedBlobBytes: this.blobs.storedBytes,
     });
   }
 }
 
-/** Runs `many` on full chunks of `chunk` values and `one` on each leftover row. */
-function insertChunked(values: unknown[], chunk: number, cols: number, many: Database.Statement, one: Database.Statement): void {
-  let i = 0;
-  for (; i + chunk <= values.length; i += chunk) many.run(values.slice(i, i + chunk));
-  for (; i < values.length; i += cols) one.run(values.slice(i, i + cols));
+/**
+ * Multi-row INSERTs into one table: values come flat (`columns.length` per row) and go
+ * out in statements of up to PARAMS_PER_STMT parameters, prepared once per row count.
+ * Example: `new RowInserter(db, 'objects', ['id', 'name']).insert([1, 'bo:1', 2, 'bo:2'])`
+ * runs `INSERT INTO objects (id, name) VALUES (?,?),(?,?)` with the four values.
+ */
+export class RowInserter {
+  private readonly statements = new Map<number, Database.Statement>();
+  private readonly rowsPerStmt: number;
+
+  constructor(private readonly db: Database.Database, private readonly table: string, private readonly columns: readonly string[]) {
+    this.rowsPerStmt = Math.floor(PARAMS_PER_STMT / columns.length);
+  }
+
+  insert(values: readonly unknown[]): void {
+    const width = this.columns.length;
+    const chunk = this.rowsPerStmt * width;
+    for (let i = 0; i < values.length; i += chunk) {
+      const part = values.slice(i, i + chunk);
+      this.statement(part.length / width).run(part);
+    }
+  }
+
+  private statement(rows: number): Database.Statement {
+    let stmt = this.statements.get(rows);
+    if (stmt === undefined) {
+      const row = `(${this.columns.map(() => '?').join(',')})`;
+      stmt = this.db.prepare(`INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${Array(rows).fill(row).join(',')}`);
+      this.statements.set(rows, stmt);
+    }
+    return stmt;
+  }
 }

@@ -15,7 +15,7 @@ import { CAPTURE_DIR, freeCapturePath, recordCommand } from '../../cli/record';
 import type { Output } from '../../cli/output';
 import { APPS } from '../../engine/apps/catalogue';
 import { openCapture } from '../../recorder/capture/reader';
-import { REQUIRED_TABLES } from '../../recorder/capture/schema';
+import { TABLES_V2, VIEWS_V2 } from '../../recorder/capture/schema';
 import { recordApp } from '../../recorder/record-session';
 import { tempDir } from '../support/capture-files';
 
@@ -44,10 +44,10 @@ describe('recordApp on every catalogued app', () => {
 
     const db = new Database(file, { readonly: true });
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-    const views = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'view'`).pluck().all();
+    const views = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name`).pluck().all();
     db.close();
-    expect(tables).toEqual([...REQUIRED_TABLES].sort());
-    expect(views).toEqual(['event_blobs']);
+    expect(tables).toEqual([...TABLES_V2].sort());
+    expect(views).toEqual([...VIEWS_V2].sort());
 
     const c = openCapture(file);
     if (!c.ok) throw new Error(c.error.message);

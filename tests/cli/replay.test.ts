@@ -92,7 +92,7 @@ describe('tracefold replay', () => {
     const file = tmp.path('no-process-ops.tfcap');
     copyFileSync(clean, file);
     const db = new Database(file);
-    db.prepare(`DELETE FROM events WHERE kind = 'kmd.process_op'`).run();
+    db.prepare(`DELETE FROM event_rows WHERE kind_id = (SELECT id FROM kinds WHERE name = 'kmd.process_op')`).run();
     db.close();
     const io = captured();
     expect(replayCommand(file, {}, io)).toBe(125);

@@ -83,7 +83,7 @@ describe('openCapture errors', () => {
     const db = new Database(future);
     db.exec('UPDATE meta SET format_version = 99, min_reader_version = 99');
     db.close();
-    expect(errorOf(future)).toMatchObject({ code: 'too-new', message: expect.stringMatching(/format_version 99.*reader of version 99.*supports up to 1/) });
+    expect(errorOf(future)).toMatchObject({ code: 'too-new', message: expect.stringMatching(/format_version 99.*reader of version 99.*supports up to 2/) });
     // Newer but declared readable by old readers: opens.
     const additive = new Database(future);
     additive.exec('UPDATE meta SET min_reader_version = 1');

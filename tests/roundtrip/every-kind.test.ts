@@ -50,7 +50,7 @@ describe('every event kind round-trips through a capture', () => {
     }
     expect(rows.find((r) => r.kind === 'kmd.job_started')?.object).toBe('job:12');
     expect(rows.find((r) => r.kind === 'kmd.syncobj')?.object).toBe('syncobj:5');
-    expect(rows.find((r) => r.kind === 'mem.write')?.args).toBe('{"memory":4294967295,"bo":3,"offsetBytes":64,"bytes":{"$blob":1}}');
+    expect(rows.find((r) => r.kind === 'mem.write')?.args).toBe('{"pid":1,"memory":4294967295,"bo":3,"offsetBytes":64,"bytes":{"$blob":1}}');
   });
 
   it('stores each distinct payload once and links fields to blobs', () => {
@@ -75,6 +75,6 @@ describe('every event kind round-trips through a capture', () => {
     const s = reader.summary();
     expect(s.events).toBe(22);
     expect(s.byLayer).toEqual({ api: 7, hw: 4, kmd: 11 });
-    expect(reader.meta()).toMatchObject({ state: 'complete', app: 'hand-made', eventCount: 22, formatVersion: 1, host: 'test-host' });
+    expect(reader.meta()).toMatchObject({ state: 'complete', app: 'hand-made', eventCount: 22, formatVersion: 2, host: 'test-host' });
   });
 });

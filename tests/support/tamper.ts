@@ -1,7 +1,7 @@
 /**
  * Tampering with a capture, for the replay tests: copy the file, then change the
  * bytes one event holds in the blob store. The only place in the tests that knows
- * how events reference blobs (`{"$blob": id}` in `events.args`) and how blobs are
+ * how events reference blobs (`{"$blob": id}` in `event_rows.args`, shown by the `events` view) and how blobs are
  * stored (recorder/capture/blob-codec.ts) — if the schema moves, this moves.
  *
  * Blobs are deduplicated by content, so the changed bytes go into a new blob row
@@ -34,7 +34,7 @@ export function tamperEventBytes(src: string, dst: string, seq: number, path: st
     const id = db.prepare('INSERT INTO blobs (hash, size_bytes, codec, data) VALUES (?, ?, ?, ?)')
       .run(`tampered:${seq}:${path}`, bytes.length, stored.codec, stored.data).lastInsertRowid;
     parent[last] = { $blob: Number(id) };
-    db.prepare('UPDATE events SET args = ? WHERE seq = ?').run(JSON.stringify(args), seq);
+    db.prepare('UPDATE event_rows SET args = ? WHERE seq = ?').run(JSON.stringify(args), seq);
   } finally {
     db.close();
   }
