@@ -14,6 +14,7 @@ import { registerQuery } from './query';
 import { registerRecord } from './record';
 import { registerReplay } from './replay';
 import { registerRun } from './run';
+import { registerState } from './state';
 
 const program = new Command();
 program
@@ -32,6 +33,7 @@ registerInfo(program);
 registerEvents(program);
 registerQuery(program);
 registerReplay(program);
+registerState(program);
 registerExport(program);
 
 await program.parseAsync(process.argv);

@@ -27,6 +27,10 @@
  *   event-remap.ts): inputs before issuing, regenerated events before the sink —
  *   so the sink sees the capture's numbering. Events emitted during an input are
  *   held until the input's results are learned, then passed on in order.
+ * - `start` begins from a restored checkpoint instead of a fresh stack (seek.ts):
+ *   inputs after the checkpoint's seq are applied, with the remapper starting as the
+ *   identity (the restored stack is the recording's). `toSeq` stops before the first
+ *   input past it and leaves the clock where the last input left it.
  * - `interpose` lets a caller act on the fresh stack before the first input and
  *   after each process operation (the remapping tests allocate extra objects
  *   there). Its events are dropped; it must not spend virtual time.
@@ -41,6 +45,7 @@ import type { DrmFile } from '../engine/kmd/file';
 import { ioctlByNr } from '../engine/kmd/uapi';
 import type { UserMemory } from '../engine/base/user-memory';
 import { Session, type StepResult } from '../engine/session-base';
+import { restoreStack, type ModelSnapshot } from '../engine/snapshot';
 import { createStack, type Stack } from '../engine/stack';
 import { eventKinds, type EventKind, type IoctlEvent, type MemWriteEvent, type ProcessOpEvent, type TraceEvent } from '../engine/trace/events';
 import type { TraceSink } from '../engine/trace/sink';
@@ -62,6 +67,15 @@ export interface ReplayRunOptions {
 
 export interface IoctlReplayOptions extends ReplayRunOptions {
   readonly interpose?: (stack: Stack, after: ProcessOpEvent | null) => void;
+  /**
+   * Start from a restored checkpoint instead of a fresh stack: the snapshot taken
+   * just after event `afterSeq`; inputs from `afterSeq + 1` on are applied. The
+   * restored stack has the recording's own numbering, so the remapper starts as
+   * the identity with the snapshot's DRM files bound (`adoptFiles`).
+   */
+  readonly start?: { readonly snapshot: ModelSnapshot; readonly afterSeq: number };
+  /** Apply no input after this seq; the clock is then not run on to the capture's end. */
+  readonly toSeq?: number;
 }
 
 export interface ReplayStats {
@@ -143,10 +157,38 @@ export class IoctlReplaySession extends Session {
     // those events are the capture's first ones too, so they are kept and passed on.
     const early: TraceEvent[] = [];
     const sink = { session: undefined as IoctlReplaySession | undefined, emit(e: TraceEvent) { if (this.session) this.session.tap(e); else early.push(e); } };
-    super(createStack({ seed, sink, gpu: { bugs: new Set(bugs.hw) }, kmd: { bugs: new Set(bugs.kmd) } }));
+    super(options.start ? restored(options.start.snapshot, sink) : createStack({ seed, sink, gpu: { bugs: new Set(bugs.hw) }, kmd: { bugs: new Set(bugs.kmd) } }));
     sink.session = this;
-    this.cursor = new MergedCursor(reader, INPUT_KINDS);
+    this.cursor = new MergedCursor(reader, INPUT_KINDS, (options.start?.afterSeq ?? 0) + 1);
+    if (options.start) {
+      this.adoptFiles();
+      this.lastSeq = options.start.afterSeq;
+    }
     for (const e of early) this.tap(e);
+  }
+
+  /**
+   * Binds the restored stack's DRM files as the recording's (same pids, fds and
+   * handles): each process's files in fd order, so a pid's lowest DRM fd is its
+   * primary file, and an fd passed to another process names the same file.
+   */
+  private adoptFiles(): void {
+    const names = new Map<DrmFile, string>();
+    const files = this.stack.kmd.files();
+    const pids = [...new Set(files.map((f) => f.process.pid))].sort((a, b) => a - b);
+    for (const pid of pids) {
+      const fds = [...(this.stack.kmd.process(pid)?.fds.entries() ?? [])].sort(([a], [b]) => a - b);
+      for (const [fd, obj] of fds) {
+        if (obj.kind !== 'drm') continue;
+        let name = names.get(obj.file);
+        if (name === undefined) {
+          this.remap.openFile(pid, fd, fd);
+          name = this.remap.fileOf(pid, fd)!;
+          names.set(obj.file, name);
+          this.files.set(name, obj.file);
+        } else this.remap.bindFd(pid, fd, fd, name);
+      }
+    }
   }
 
   step(): StepResult {
@@ -154,8 +196,10 @@ export class IoctlReplaySession extends Session {
       this.started = true;
       this.interpose(null);
     }
+    const next = this.cursor.peek();
+    if (next && this.options.toSeq !== undefined && next.seq > this.options.toSeq) return { done: true };
     const d = this.cursor.next();
-    if (!d) return this.finish();
+    if (!d) return this.options.toSeq !== undefined && this.cursor.error === undefined ? { done: true } : this.finish();
     const e = d.event;
     this.advanceTo(e.tsNs);
     const error = e.kind === 'kmd.process_op' ? this.processOp(e) : e.kind === 'kmd.ioctl' ? this.ioctl(e) : e.kind === 'mem.write' ? this.memWrite(d, e) : undefined;
@@ -315,6 +359,13 @@ function growHeap(memory: UserMemory, copies: readonly { addr: number; bytes: Ui
 
 /** Where engine/base/user-memory.ts starts CPU mappings; heap addresses stay below. */
 const MMAP_AREA_START = 0x7f00_0000_0000;
+
+/** A restored stack for the session's constructor (a version mismatch throws: callers check first). */
+function restored(snapshot: ModelSnapshot, sink: TraceSink): Stack {
+  const r = restoreStack(snapshot, sink);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
 
 function findLast<T, S extends T>(list: readonly T[], pred: (t: T) => t is S): S | undefined {
   for (let i = list.length - 1; i >= 0; i--) if (pred(list[i]!)) return list[i] as S;
