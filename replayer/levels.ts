@@ -40,9 +40,10 @@ const emptyRemap = new Remapper().summary();
 function runApiLevel(reader: CaptureReader, options: ReplayRunOptions): ReplayResult {
   const meta = reader.meta();
   let events = 0;
+  let lastNs = 0;
   const sink = options.sink;
   const r = replayApi(reader, {
-    sink: { emit: (e) => { events++; sink?.emit(e); } },
+    sink: { emit: (e) => { events++; lastNs = Math.max(lastNs, e.tsNs); sink?.emit(e); } },
     inject: options.inject, shouldStop: options.shouldStop, onProgress: options.onProgress,
   });
   if (!r.ok) return { ok: false, error: { code: r.error.code === 'unknown-bug' ? 'unknown-bug' : 'bad-capture', message: r.error.message } };
@@ -50,7 +51,7 @@ function runApiLevel(reader: CaptureReader, options: ReplayRunOptions): ReplayRe
   return {
     ok: true,
     value: {
-      inputs: v.calls, events, virtualNs: 0, lastSeq: v.lastSeq, stopped: v.stopped,
+      inputs: v.calls, events, virtualNs: lastNs, lastSeq: v.lastSeq, stopped: v.stopped,
       skipped: v.error ? [{ seq: v.lastSeq, message: v.error }] : [],
       // API-level handles are the UMD's, not the kernel's: the kernel-side counts stay 0.
       remapped: { ...Object.fromEntries(Object.keys(emptyRemap).map((k) => [k, 0])) } as ReplayStats['remapped'],
