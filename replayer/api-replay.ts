@@ -48,7 +48,7 @@ import type { TraceSink } from '../engine/trace/sink';
 import { createVulkan, type Vk, type VulkanOptions } from '../engine/umd/vulkan';
 import type { CaptureReader, DecodedEvent } from '../recorder/capture/reader';
 import { ok, type CaptureError, type Result } from '../recorder/capture/result';
-import { MergedCursor } from './capture-cursor';
+import { MergedCursor } from '../recorder/capture/capture-cursor';
 import { HandleMap } from './handle-map';
 import { bindReturn, callArgs } from './recorded-call';
 

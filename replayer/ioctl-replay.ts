@@ -50,7 +50,7 @@ import { createStack, type Stack } from '../engine/stack';
 import { eventKinds, type EventKind, type IoctlEvent, type MemWriteEvent, type ProcessOpEvent, type TraceEvent } from '../engine/trace/events';
 import type { TraceSink } from '../engine/trace/sink';
 import type { CaptureReader, DecodedEvent } from '../recorder/capture/reader';
-import { MergedCursor } from './capture-cursor';
+import { MergedCursor } from '../recorder/capture/capture-cursor';
 import { eventToRecorded, learnIoctlOutputs, remapIoctlArgs } from './event-remap';
 import { Remapper, type RemapSummary } from './remap';
 

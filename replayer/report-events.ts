@@ -9,7 +9,7 @@
  */
 import { eventKinds, eventText, layerOf, type EventKind, type KindSpec, type TraceEvent } from '../engine/trace/events';
 import type { DecodedEvent } from '../recorder/capture/reader';
-import type { EventSource } from './capture-cursor';
+import type { EventSource } from '../recorder/capture/capture-cursor';
 import type { ReportEvent } from './divergence';
 
 export const CONTEXT_EVENTS = 3;

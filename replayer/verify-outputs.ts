@@ -40,7 +40,7 @@ import { vkResultName } from '../engine/umd/vk-result';
 import { handleSlots, mapSlot } from '../engine/umd/api-handles';
 import type { TraceSink } from '../engine/trace/sink';
 import type { DecodedEvent } from '../recorder/capture/reader';
-import { MergedCursor, type EventSource } from './capture-cursor';
+import { MergedCursor, type EventSource } from '../recorder/capture/capture-cursor';
 import type { Divergence, FieldDiff } from './divergence';
 import { fieldDiffs, printable } from './field-diff';
 import { HandleMap } from './handle-map';

@@ -30,7 +30,7 @@
 import type { EventKind, EventOf, TraceEvent } from '../engine/trace/events';
 import type { TraceSink } from '../engine/trace/sink';
 import type { CaptureReader, DecodedEvent } from '../recorder/capture/reader';
-import { DEFAULT_PAGE_EVENTS, KindCursor } from './capture-cursor';
+import { DEFAULT_PAGE_EVENTS, KindCursor } from '../recorder/capture/capture-cursor';
 import type { Divergence, FieldDiff, VerifyMode } from './divergence';
 import { buildDivergence } from './divergence-report';
 import { diffEvents, diffValues } from './event-diff';

@@ -1,15 +1,15 @@
 /**
- * Visits a capture's events (or a seq range) in seq order, a page of PAGE_EVENTS at
- * a time, so consumers that stream (export, the Perfetto-shaped tables) hold one
+ * Visits a capture's events (or a seq range) in seq order through a KindCursor, a
+ * page of PAGE_EVENTS at a time, so consumers that stream (export, the Perfetto-shaped tables) hold one
  * page, never the whole capture.
  */
 import type { TraceEvent } from '../../engine/trace/events';
+import { KindCursor } from './capture-cursor';
 import type { CaptureReader } from './reader';
 import { fail, ok, type Result } from './result';
 
 const PAGE_EVENTS = 8192;
 
-/** Runs `fn` on each event of a seq range in order, page by page. */
 export function forEachEvent(
   reader: CaptureReader, fromSeq: number | undefined, toSeq: number | undefined,
   onProgress: ((done: number, total: number) => void) | undefined,
@@ -18,17 +18,15 @@ export function forEachEvent(
   const total = reader.summary().events;
   const first = Math.max(1, fromSeq ?? 1);
   const last = Math.min(toSeq ?? total, total);
+  const cursor = new KindCursor(reader, undefined, first, PAGE_EVENTS);
   let events = 0;
   let lastTsNs = 0;
-  for (let from = first; from <= last; from += PAGE_EVENTS) {
-    const page = reader.events({ fromSeq: from, toSeq: Math.min(last, from + PAGE_EVENTS - 1) });
-    if (!page.ok) return fail('bad-row', page.error.message);
-    for (const d of page.value) {
-      fn(d.seq, d.causeSeq, d.event);
-      lastTsNs = Math.max(lastTsNs, d.event.tsNs + ('durNs' in d.event ? d.event.durNs : 0));
-      events++;
-    }
-    onProgress?.(events, last - first + 1);
+  for (let d = cursor.next(); d && d.seq <= last; d = cursor.next()) {
+    fn(d.seq, d.causeSeq, d.event);
+    lastTsNs = Math.max(lastTsNs, d.event.tsNs + ('durNs' in d.event ? d.event.durNs : 0));
+    if (++events % PAGE_EVENTS === 0) onProgress?.(events, last - first + 1);
   }
+  if (cursor.error) return fail('bad-row', cursor.error.message);
+  onProgress?.(events, last - first + 1);
   return ok({ events, lastTsNs });
 }

@@ -17,8 +17,8 @@
  *   for (let e = c.next(); e; e = c.next()) …   // api.call #3, api.return #9, api.call #10, …
  *   if (c.error) …                              // { code: 'bad-row', message: 'event 812: …' }
  */
-import type { CaptureReader, DecodedEvent } from '../recorder/capture/reader';
-import type { CaptureError } from '../recorder/capture/result';
+import type { CaptureReader, DecodedEvent } from './reader';
+import type { CaptureError } from './result';
 
 export const DEFAULT_PAGE_EVENTS = 1024;
 
