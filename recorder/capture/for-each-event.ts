@@ -15,7 +15,8 @@ export function forEachEvent(
   onProgress: ((done: number, total: number) => void) | undefined,
   fn: (seq: number, cause: number | null, e: TraceEvent) => void,
 ): Result<{ events: number; lastTsNs: number }> {
-  const total = reader.summary().events;
+  // The meta row's count once finished; counting by kind (summary) costs a full scan.
+  const total = reader.meta().eventCount ?? reader.summary().events;
   const first = Math.max(1, fromSeq ?? 1);
   const last = Math.min(toSeq ?? total, total);
   const cursor = new KindCursor(reader, undefined, first, PAGE_EVENTS);

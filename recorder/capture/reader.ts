@@ -83,6 +83,9 @@ export interface QueryResult {
   readonly rows: readonly unknown[][];
 }
 
+/** A blob reference inside args text (row-codec.ts writes `{"$blob":id}`). */
+const BLOB_REF = /"\$blob":(\d+)/g;
+
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
 export function openCapture(path: string): Result<CaptureReader> {
@@ -167,6 +170,9 @@ export class CaptureReader {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly blobCache = new Map<number, Uint8Array>();
   private argsHoldColumns: boolean | undefined;
+  private kindNameCache: string[] | undefined;
+  private blobStatement: Database.Statement | undefined;
+  private blobsInStatement: Database.Statement | undefined;
 
   constructor(readonly path: string, private readonly db: Database.Database) {
     this.kysely = new Kysely<CaptureTables>({ dialect: new SqliteDialect({ database: db }) });
@@ -201,8 +207,17 @@ export class CaptureReader {
   /** Events decoded back into TraceEvents with their byte fields restored. */
   events(f: EventFilter = {}): Result<DecodedEvent[]> {
     const out: DecodedEvent[] = [];
-    const getBlob = (id: number): Uint8Array | undefined => this.blob(id);
-    for (const row of this.storedRows(f)) {
+    const rows = this.storedRows(f);
+    const page = this.pageBlobs(rows);
+    // Each reference gets its own bytes (a consumer may write into them): the prefetched
+    // array goes to the first, copies to any later ones.
+    const getBlob = (id: number): Uint8Array | undefined => {
+      const b = page.get(id);
+      if (b === undefined) return this.blob(id);
+      page.set(id, null);
+      return b ?? this.blob(id);
+    };
+    for (const row of rows) {
       const d = decodeEvent(row, getBlob);
       if (!d.ok) return fail('bad-row', `event ${row.seq}: ${d.error.message}`);
       out.push({ seq: row.seq, causeSeq: row.cause_seq, event: d.value });
@@ -212,21 +227,78 @@ export class CaptureReader {
 
   /**
    * The columns decoding needs. From format 2 on, `durNs` and `pid` are in args, so
-   * the view's dur_ns / pid (a json_extract each per row) are not selected: that
-   * halves a full decode.
+   * the view's dur_ns / pid (a json_extract each per row) are not selected, and the
+   * rows come straight from `event_rows` by rowid range with the kind resolved from
+   * `kinds` in memory (no join): a full decode reads ~2× faster than through the view.
+   * An object filter still goes through the view (it needs the `objects` join).
    */
   private storedRows(f: EventFilter): Array<StoredRow & { seq: number; cause_seq: number | null }> {
     this.argsHoldColumns ??= this.meta().formatVersion >= 2;
     if (!this.argsHoldColumns) return this.eventRows(f);
-    const rows = this.all(filtered(this.kysely.selectFrom('events').select(['seq', 'ts_ns', 'kind', 'cause_seq', 'args']), f));
-    return rows.map((r) => ({ ...r, dur_ns: null, pid: null }));
+    if (f.object !== undefined) {
+      const rows = this.all(filtered(this.kysely.selectFrom('events').select(['seq', 'ts_ns', 'kind', 'cause_seq', 'args']), f));
+      return rows.map((r) => ({ ...r, dur_ns: null, pid: null }));
+    }
+    const kinds = this.kindNames();
+    let kindId: number | undefined;
+    if (f.kind !== undefined) {
+      kindId = kinds.indexOf(f.kind);
+      if (kindId < 0) return [];
+    }
+    const where = [f.fromSeq !== undefined ? 'seq >= ?' : '', f.toSeq !== undefined ? 'seq <= ?' : '', kindId !== undefined ? 'kind_id = ?' : '']
+      .filter((w) => w !== '');
+    const sqlText = `SELECT seq, ts_ns, kind_id, cause_seq, args FROM event_rows${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${
+      f.limit !== undefined ? ' LIMIT ?' : ''}`;
+    let stmt = this.statements.get(sqlText);
+    if (!stmt) {
+      stmt = this.db.prepare(sqlText).raw(true);
+      this.statements.set(sqlText, stmt);
+    }
+    const params = [f.fromSeq, f.toSeq, kindId, f.limit].filter((p) => p !== undefined);
+    const raw = stmt.all(...params) as Array<[number, number, number, number | null, string]>;
+    const out = new Array<StoredRow & { seq: number; cause_seq: number | null }>(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const r = raw[i]!;
+      out[i] = { seq: r[0], ts_ns: r[1], kind: kinds[r[2]] ?? `#${r[2]}`, cause_seq: r[3], args: r[4], dur_ns: null, pid: null };
+    }
+    return out;
+  }
+
+  /** Kind names by id (index = kinds.id; the table is small and fixed once written). */
+  private kindNames(): string[] {
+    if (this.kindNameCache) return this.kindNameCache;
+    const names: string[] = [];
+    for (const k of this.all(this.kysely.selectFrom('kinds').select(['id', 'name']))) names[k.id] = k.name;
+    return (this.kindNameCache = names);
+  }
+
+  /**
+   * The blobs a page of rows refers to, fetched by one statement (ids passed as a JSON
+   * array) instead of a statement per byte field: a decode pass refers to a blob from
+   * most ioctls, and the per-call overhead was a third of a full decode.
+   */
+  private pageBlobs(rows: ReadonlyArray<{ args: string }>): Map<number, Uint8Array | null> {
+    const ids = new Set<number>();
+    for (const r of rows) {
+      if (!r.args.includes('"$blob"')) continue;
+      for (const m of r.args.matchAll(BLOB_REF)) ids.add(Number(m[1]));
+    }
+    const out = new Map<number, Uint8Array | null>();
+    if (ids.size < 2) return out;
+    this.blobsInStatement ??= this.db.prepare('SELECT id, codec, data FROM blobs WHERE id IN (SELECT value FROM json_each(?))').raw(true);
+    for (const [id, codec, data] of this.blobsInStatement.all(JSON.stringify([...ids])) as Array<[number, string, Uint8Array]>) {
+      out.set(id, decodeBlob(codec, data));
+    }
+    return out;
   }
 
   /** A blob's uncompressed bytes (a fresh copy), or undefined. */
   blob(id: number): Uint8Array | undefined {
     const cached = this.blobCache.get(id);
     if (cached) return cached.slice();
-    const row = this.all(this.kysely.selectFrom('blobs').select(['codec', 'data']).where('id', '=', id))[0];
+    // A prepared statement, not a Kysely compile per call: a decode pass fetches a blob for most ioctls.
+    this.blobStatement ??= this.db.prepare('SELECT codec, data FROM blobs WHERE id = ?');
+    const row = this.blobStatement.get(id) as { codec: string; data: Uint8Array } | undefined;
     if (!row) return undefined;
     const bytes = decodeBlob(row.codec, row.data);
     if (bytes.length <= 4096) {

@@ -141,6 +141,10 @@ export function decodeEvent(row: StoredRow, blob: BlobGet): Result<TraceEvent> {
     return fail('bad-row', `args of a '${row.kind}' event are not JSON: ${(err as Error).message}`);
   }
   if (typeof args !== 'object' || args === null || Array.isArray(args)) return fail('bad-row', `args of a '${row.kind}' event are not a JSON object`);
+  // Most events hold no byte field: their args are the fields as they are.
+  if (row.dur_ns === null && row.pid === null && !row.args.includes('"$blob"')) {
+    return ok({ kind: row.kind, tsNs: row.ts_ns, ...(args as Record<string, unknown>) } as unknown as TraceEvent);
+  }
   const out: Record<string, unknown> = { kind: row.kind, tsNs: row.ts_ns };
   // Format 1 kept these out of args; in format 2 the columns are read from args.
   if (row.dur_ns !== null) out.durNs = row.dur_ns;

@@ -61,7 +61,15 @@ export interface EventBlobsView {
   blob_id: number;
 }
 
+/** Format 2: event kinds by id (`event_rows.kind_id`). */
+export interface KindsTable {
+  id: number;
+  name: string;
+  layer: string;
+}
+
 export interface CaptureTables {
+  kinds: KindsTable;
   meta: MetaTable;
   events: EventsTable;
   blobs: BlobsTable;
