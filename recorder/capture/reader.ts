@@ -83,6 +83,9 @@ export interface QueryResult {
   readonly rows: readonly unknown[][];
 }
 
+/** What the small-blob cache may hold (blob()). */
+const BLOB_CACHE_BYTES = 16 << 20;
+
 /** A blob reference inside args text (row-codec.ts writes `{"$blob":id}`). */
 const BLOB_REF = /"\$blob":(\d+)/g;
 
@@ -169,6 +172,7 @@ export class CaptureReader {
   readonly kysely: Kysely<CaptureTables>;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly blobCache = new Map<number, Uint8Array>();
+  private blobCacheBytes = 0;
   private argsHoldColumns: boolean | undefined;
   private kindNameCache: string[] | undefined;
   private blobStatement: Database.Statement | undefined;
@@ -302,8 +306,13 @@ export class CaptureReader {
     if (!row) return undefined;
     const bytes = decodeBlob(row.codec, row.data);
     if (bytes.length <= 4096) {
-      if (this.blobCache.size >= 65536) this.blobCache.clear();
+      // Bounded by bytes, not entries: 65,536 entries of up to 4 KiB could hold 256 MiB.
+      if (this.blobCacheBytes + bytes.length > BLOB_CACHE_BYTES) {
+        this.blobCache.clear();
+        this.blobCacheBytes = 0;
+      }
       this.blobCache.set(id, bytes);
+      this.blobCacheBytes += bytes.length;
       return bytes.slice();
     }
     return bytes;
