@@ -92,7 +92,7 @@ describe('paths outside the capture folder', () => {
 });
 
 describe('upload and delete', () => {
-  const post = (name: string, body: BodyInit, headers: Record<string, string> = {}): Promise<Response> =>
+  const post = (name: string, body: RequestInit['body'], headers: Record<string, string> = {}): Promise<Response> =>
     f.request(`/api/captures?name=${encodeURIComponent(name)}`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream', ...headers } });
 
   it('stores a valid capture under its name and lists it', async () => {
