@@ -22,6 +22,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AnalysisBackend } from './analysis';
 import { CaptureCache } from './capture-cache';
@@ -51,6 +52,9 @@ export const DEFAULT_LIMITS: ApiLimits = {
   queryMaxMs: 5_000,
 };
 
+/** Largest request body other than an upload. */
+export const JSON_BODY_MAX_BYTES = 1 << 20;
+
 export interface TracefoldApp {
   readonly app: Hono;
   readonly cache: CaptureCache;
@@ -67,6 +71,9 @@ export function createApp(options: AppOptions): Hono & { readonly tracefold: Tra
   };
   const log = options.log ?? ((m: string) => console.error(m));
   const app = new Hono();
+  // JSON bodies (SQL, job requests) are small; only an upload may be large (its own limit, routes/captures.ts).
+  const jsonLimit = bodyLimit({ maxSize: JSON_BODY_MAX_BYTES, onError: (c) => c.json({ error: `request body exceeds ${JSON_BODY_MAX_BYTES} bytes` }, 413) });
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/captures' ? next() : jsonLimit(c, next)));
   app.route('/api/captures', captureRoutes(deps));
   for (const routes of [eventRoutes, timelineRoutes, stateRoutes, frameRoutes, exportRoutes, queryRoutes]) app.route('/api/captures', routes(deps));
   app.route('/api/diff', diffRoutes(deps));

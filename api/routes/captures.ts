@@ -9,11 +9,12 @@
  * Upload: streamed to a hidden temp file in the folder (`.upload-…`, which no id can
  * name), counted against limits.maxUploadBytes (413 as soon as it is exceeded, or at
  * once from Content-Length), opened as a capture (422 with the reader's reason when
- * it is not one), and only then renamed to its id, so the list never shows a partial
- * or invalid file. An existing id is a 409.
+ * it is not one), and only then given its id (a hard link, which fails on an existing
+ * name: 409; then the temp name is removed), so the list never shows a partial or
+ * invalid file.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { Hono } from 'hono';
@@ -102,11 +103,14 @@ export function captureRoutes(deps: ApiDeps): Hono {
     } finally {
       opened.value.close();
     }
-    if (existsSync(path.join(deps.dir, name))) {
+    // link() refuses an existing name atomically (two uploads racing for one id); then the temp name goes.
+    try {
+      linkSync(tmp, path.join(deps.dir, name));
+    } catch (e) {
       cleanup();
-      return fail(c, failure(409, `a capture '${name}' already exists (delete it first)`));
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(c, failure(409, `a capture '${name}' already exists (delete it first)`));
+      throw e;
     }
-    renameSync(tmp, path.join(deps.dir, name));
     cleanup();
     return c.json(item, 201);
   });

@@ -91,6 +91,9 @@ describe('query', () => {
     await refused(await q('SELEKT 1'), /SQL error: .*syntax error/);
     await refused(await q(42), /'sql'/);
     await refused(await q(''), /'sql'/);
+    const huge = await q(`SELECT '${'x'.repeat(2 << 20)}'`);
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({ error: 'request body exceeds 1048576 bytes' });
     await refused(await f.request(`${base}/query`, { method: 'POST', body: 'not json', headers: { 'content-type': 'application/json' } }), /JSON|json/);
     await f.expectError('/api/captures/gone.tfcap/query', 404, /no capture/, { method: 'POST', body: JSON.stringify({ sql: 'SELECT 1' }), headers: { 'content-type': 'application/json' } });
   });
