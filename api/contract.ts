@@ -10,9 +10,12 @@
  *   name a path outside the folder.
  * - Times are virtual nanoseconds (`…Ns`), sizes bytes (`…Bytes`), seqs the capture's
  *   global event numbers (1-based).
- * - Errors: 4xx/5xx with `ApiError` as the body. 400 bad parameter (the reason names it),
- *   404 no such capture / event / job, 413 upload too large, 422 a capture that is not
- *   valid, 409 a capture that cannot do this (e.g. still recording).
+ * - Errors: 4xx/5xx with `ApiError` as the body. 400 bad parameter (the reason names it;
+ *   unknown parameters are errors too), 403 a capture id whose file resolves outside the
+ *   capture folder (a symlink), 404 no such capture / event / job, 413 upload too large,
+ *   422 a capture that is not valid, 409 a capture that cannot do this (e.g. still
+ *   recording) or an upload whose id exists, 429 too many jobs running, 501 an analysis
+ *   (diff / bisect / minimise) this server was built without.
  * - Long work (replay, bisect, minimise, diff of big captures) runs as a job: POST returns
  *   `JobInfo`, progress streams from `GET /api/jobs/:id/events` as server-sent events
  *   (`event: progress` with `JobProgress`, then one `event: done` with the final `JobInfo`).
@@ -30,7 +33,7 @@ export interface ApiError {
 
 // ─── Captures ────────────────────────────────────────────────────────────────
 
-/** GET /api/captures → CaptureListItem[] (newest first). POST /api/captures?name=ID with the file as body → CaptureListItem. DELETE /api/captures/:id → { deleted: id }. */
+/** GET /api/captures → CaptureListItem[] (newest first). POST /api/captures?name=ID with the file as body → 201 CaptureListItem. DELETE /api/captures/:id → { deleted: id }. */
 export interface CaptureListItem {
   readonly id: string;
   readonly state: 'recording' | 'complete' | 'aborted';
@@ -62,7 +65,9 @@ export interface CaptureDetail extends CaptureListItem {
 /**
  * GET /api/captures/:id/events?from=SEQ&to=SEQ&layer=L&kind=K&object=O&text=T&cursor=C&limit=N
  * (limit default 200, max 2000). `nextCursor` is the seq to pass as `cursor` for the
- * next page, null at the end. `text` matches the event's one-line text form.
+ * next page, null at the end. `text` matches the event's one-line text form
+ * (case-insensitive substring); a `text` page scans at most 50,000 events, so it may
+ * hold fewer than `limit` events with a non-null `nextCursor` — keep following it.
  */
 export interface EventPage {
   readonly events: readonly EventRow[];
@@ -131,7 +136,11 @@ export interface TrackInfo {
  * instants and counter points in [A, B] at a resolution of (B − A) / W ns per pixel.
  * Where several slices of one track and depth fall in one pixel, the server merges them
  * into one `TimelineSlice` with `count` > 1 and `seq` null, so the response stays
- * O(tracks × width) however many events the window holds.
+ * O(tracks × width) however many events the window holds. A merged slice spans its
+ * slices and carries the first one's name and category; merged runs less than a pixel
+ * apart are joined into one. Counters: the point in force at startNs, then the first
+ * and last point of each pixel that has any. Every slice overlapping the window is
+ * counted once: the `count`s add up to the number of slices in it.
  */
 export interface TimelineWindow {
   readonly startNs: number;
@@ -161,7 +170,7 @@ export interface CounterPoint {
   readonly value: number;
 }
 
-/** GET /api/captures/:id/flows?seq=S → the causal chain through S as timeline arrows (submit → job → fence → wait). */
+/** GET /api/captures/:id/flows?seq=S → the causal chain through S as timeline arrows (submit → job → fence → wait); no links when S's slice is on no chain. */
 export interface FlowChain {
   readonly links: ReadonlyArray<{ readonly from: FlowEnd; readonly to: FlowEnd }>;
 }
@@ -203,10 +212,12 @@ export interface StateAt {
 /**
  * GET /api/captures/:id/bos/:bo?at=SEQ[&offset=O&length=L] → the BO's bytes (application/octet-stream).
  * GET /api/captures/:id/bos/:bo/image.png?at=SEQ[&width=W&height=H] → the BO as an RGBA8 image.
+ * `:bo` is the driver's global BO id (`StateAt.bos[].id`), not a GEM handle. One read
+ * returns at most BO_BYTES_MAX bytes (use offset/length beyond).
  */
 export const BO_BYTES_MAX = 16 << 20;
 
-/** GET /api/captures/:id/frames → presented frames; GET /api/captures/:id/frames/:index.png → the image. */
+/** GET /api/captures/:id/frames → presented frames; GET /api/captures/:id/frames/:index.png → the image (`index`: 0-based position in that list). */
 export interface FrameInfo {
   readonly index: number;
   readonly seq: number;
@@ -217,7 +228,7 @@ export interface FrameInfo {
 
 // ─── Export, SQL ─────────────────────────────────────────────────────────────
 
-/** GET /api/captures/:id/export?format=perfetto|json → a download (Content-Disposition attachment). */
+/** GET /api/captures/:id/export?format=perfetto|json → a download (Content-Disposition attachment; format defaults to perfetto). */
 export type ExportFormat = 'perfetto' | 'json';
 
 /** POST /api/captures/:id/query with `QueryRequest` → `QueryResponse` (read-only; Perfetto-shaped tables available). */
@@ -228,7 +239,7 @@ export interface QueryRequest {
 export interface QueryResponse {
   readonly columns: readonly string[];
   readonly rows: readonly unknown[][];
-  /** True when the row cap (10,000) cut the result. */
+  /** True when the row cap (10,000) or the time limit (5 s of stepping) cut the result. */
   readonly truncated: boolean;
 }
 

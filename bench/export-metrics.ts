@@ -21,7 +21,8 @@ const SUBMISSIONS = 23_000;
 let dir: string | undefined;
 let capture: string | undefined;
 
-function bigCapture(): string {
+/** The 1M-event stress capture, recorded once per bench process (shared with api-metrics.ts). */
+export function bigCapture(): string {
   if (capture) return capture;
   dir = mkdtempSync(join(tmpdir(), 'tracefold-bench-export-'));
   process.on('exit', () => rmSync(dir!, { recursive: true, force: true }));

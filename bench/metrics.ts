@@ -11,6 +11,7 @@ import { blobCompressionRatio, blobDedupRatio, bytesPerEvent, ingestEventsPerS, 
 import { memoryTrackingOverheadRatio, vkcubeEventsPerFrame, vkcubeFramesPerS } from './app-metrics.js';
 import { recordOverheadRatio } from './record-metrics.js';
 import { exportEventsPerS, exportMbPerS, exportPeakRssMb } from './export-metrics.js';
+import { eventPageMsMedian, timelineIndexBuildS, timelineQueryMsMedian } from './api-metrics.js';
 import { csInstructionsPerS, ioctlsPerS, pixelsPerS, shaderInstructionsPerS } from './engine-metrics.js';
 import { validateRegistry, type Metric } from './harness.js';
 
@@ -56,4 +57,5 @@ export const metrics: readonly Metric[] = validateRegistry([
   vkcubeFramesPerS, vkcubeEventsPerFrame, memoryTrackingOverheadRatio,
   ingestEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
   recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
+  timelineIndexBuildS, timelineQueryMsMedian, eventPageMsMedian,
 ]);

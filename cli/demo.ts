@@ -1,5 +1,5 @@
 /**
- * `tracefold demo` (what `npm start` runs until the web UI exists): drives the GPU
+ * `tracefold demo` (what `npm start` ran before `tracefold serve`): drives the GPU
  * model and the panthor-style KMD through raw ioctls with the same scenarios the
  * end-to-end tests use — copy + compute, a draw, a GPU fault and a hang that ends
  * in a reset — checks each result against its CPU reference, and prints what the

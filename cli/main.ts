@@ -14,6 +14,7 @@ import { registerQuery } from './query';
 import { registerRecord } from './record';
 import { registerReplay } from './replay';
 import { registerRun } from './run';
+import { registerServe } from './serve';
 import { registerState } from './state';
 
 const program = new Command();
@@ -35,5 +36,6 @@ registerQuery(program);
 registerReplay(program);
 registerState(program);
 registerExport(program);
+registerServe(program);
 
 await program.parseAsync(process.argv);

@@ -25,7 +25,10 @@ import type { Stack } from '../engine/stack';
 import { describeState, type HandleRef, type StateDescription } from '../engine/state-description';
 import { eventKinds } from '../engine/trace/events';
 import type { CaptureReader } from '../recorder/capture/reader';
+import { imageSizeFor } from '../recorder/image-sizes';
 import { stateAt, type SeekResult } from '../replayer/seek';
+
+export { imageSizeFor };
 import { consoleOutput, formatBytes, intOption, openOrReport, type Output } from './output';
 import { encodePng } from './png';
 
@@ -128,37 +131,6 @@ function findBo(stack: Stack, handle: number, pid: number | undefined): { bo: Bo
   if (pids.length > 1) return { error: `handle ${handle} names a BO in pids ${pids.join(', ')}: say which with --pid` };
   if (new Set(hits.map((h) => h.bo)).size > 1) return { error: `handle ${handle} names different BOs in pid ${pids[0]}'s DRM files` };
   return hits[0]!;
-}
-
-/**
- * The size of the image a BO of `sizeBytes` holds, from the swapchains and images
- * the app created up to `seq`: those whose RGBA8 pixels fit the BO with less than
- * a page to spare. One size among them, or an error asking for --width/--height.
- */
-export function imageSizeFor(reader: CaptureReader, seq: number, sizeBytes: number): { width: number; height: number } | { error: string } {
-  const r = reader.query(
-    `SELECT args FROM events WHERE kind = 'api.call' AND object IN ('api:vkCreateSwapchainKHR', 'api:vkCreateImage') AND seq <= ? ORDER BY seq`, [seq]);
-  if (!r.ok) return { error: `reading image sizes: ${r.error.message}` };
-  const sizes = new Set<string>();
-  for (const [args] of r.value.rows) {
-    let info: { width?: unknown; height?: unknown } | undefined;
-    try {
-      info = (JSON.parse(String(args)) as { args?: unknown[] }).args?.[1] as typeof info;
-    } catch {
-      continue;
-    }
-    const w = Number(info?.width);
-    const h = Number(info?.height);
-    if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) continue;
-    const need = w * h * 4;
-    if (need <= sizeBytes && sizeBytes - need < 4096) sizes.add(`${w}x${h}`);
-  }
-  if (sizes.size !== 1) {
-    const what = sizes.size ? `several images fit it (${[...sizes].join(', ')})` : 'no image the app created fits it';
-    return { error: `cannot tell the image size of a ${sizeBytes}-byte BO: ${what}; give --width and --height` };
-  }
-  const [w, h] = [...sizes][0]!.split('x').map(Number);
-  return { width: w!, height: h! };
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;

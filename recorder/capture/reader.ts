@@ -53,6 +53,8 @@ export interface EventFilter {
   readonly fromSeq?: number;
   readonly toSeq?: number;
   readonly kind?: string;
+  /** 'api' | 'kmd' | 'hw' (the kind's layer). */
+  readonly layer?: string;
   readonly object?: string;
   readonly limit?: number;
 }
@@ -81,6 +83,19 @@ export interface CaptureSummary {
 export interface QueryResult {
   readonly columns: readonly string[];
   readonly rows: readonly unknown[][];
+  /** True when `maxRows` or `maxMs` cut the result (see query()). */
+  readonly truncated?: boolean;
+}
+
+export interface QueryLimits {
+  /** Stop after this many rows (truncated: true). */
+  readonly maxRows?: number;
+  /**
+   * Stop stepping after this much wall time (truncated: true). Checked between rows:
+   * SQLite offers better-sqlite3 no interrupt, so one step that never yields a row (an
+   * aggregate over a huge join) is not cut short.
+   */
+  readonly maxMs?: number;
 }
 
 /** What the small-blob cache may hold (blob()). */
@@ -350,7 +365,7 @@ export class CaptureReader {
    * → `{ ok: true, value: { columns: ['kind', 'count(*)'], rows: [['hw.irq', 12], …] } }`;
    * `query('DELETE FROM events')` → `{ ok: false, error: { code: 'read-only', … } }`.
    */
-  query(sql: string, params: readonly unknown[] = []): Result<QueryResult> {
+  query(sql: string, params: readonly unknown[] = [], limits: QueryLimits = {}): Result<QueryResult> {
     if (/^\s*(ATTACH|DETACH)\b/i.test(sql)) return fail('read-only', `captures are queried read-only: ${sql.trim().split(/\s+/)[0]!.toUpperCase()} is not allowed`);
     let stmt: Database.Statement;
     try {
@@ -366,8 +381,20 @@ export class CaptureReader {
     if (!stmt.reader) return fail('read-only', `only queries that return rows are allowed (${firstWords(sql)})`);
     try {
       const columns = stmt.columns().map((c) => c.name);
-      const rows = stmt.raw(true).all(...params) as unknown[][];
-      return ok({ columns, rows });
+      if (limits.maxRows === undefined && limits.maxMs === undefined) return ok({ columns, rows: stmt.raw(true).all(...params) as unknown[][] });
+      const rows: unknown[][] = [];
+      const deadline = limits.maxMs === undefined ? Infinity : Date.now() + limits.maxMs;
+      const it = stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>;
+      let truncated = false;
+      for (const row of it) {
+        if (rows.length >= (limits.maxRows ?? Infinity) || Date.now() > deadline) {
+          truncated = true;
+          break; // for…of closes the iterator, which resets the statement
+
+        }
+        rows.push(row);
+      }
+      return ok({ columns, rows, truncated });
     } catch (err) {
       return fail('sql', (err as Error).message);
     }
@@ -411,6 +438,7 @@ function filtered<O>(query: SelectQueryBuilder<CaptureTables, 'events', O>, f: E
   if (f.fromSeq !== undefined) q = q.where('seq', '>=', f.fromSeq);
   if (f.toSeq !== undefined) q = q.where('seq', '<=', f.toSeq);
   if (f.kind !== undefined) q = q.where('kind', '=', f.kind);
+  if (f.layer !== undefined) q = q.where('layer', '=', f.layer);
   if (f.object !== undefined) q = q.where('object', '=', f.object);
   q = q.orderBy('seq');
   if (f.limit !== undefined) q = q.limit(f.limit);

@@ -1,5 +1,5 @@
 /**
- * `npm start` (= `tracefold demo`): every scenario passes, and the first run records
+ * `tracefold demo`: every scenario passes, and the first run records
  * the demo captures into the default capture folder, which open as complete captures;
  * a second run leaves the folder alone.
  */

@@ -1,0 +1,87 @@
+/**
+ * Open captures by id: a small LRU of readers (each holds a SQLite connection and,
+ * once asked, the capture's timeline index), so requests on the capture being
+ * browsed reuse one connection and one index, while a folder of hundreds of
+ * captures keeps only MAX_OPEN connections.
+ *
+ * Invariants
+ * - An entry is keyed by id and remembers the file's size and mtime; a file that
+ *   changed (a capture still recording, a re-upload) is reopened and its derived data
+ *   dropped.
+ * - `forget(id)` closes the reader (delete, replace): nothing else holds it, because
+ *   every route uses a reader synchronously within one request.
+ * - The timeline index is built on first use and kept with the reader (see
+ *   timeline-index.ts; a one-off cost per capture, measured by the bench as
+ *   timeline_index_build_s).
+ *
+ * Example:
+ *   const cache = new CaptureCache('/srv/captures');
+ *   cache.open('vkcube-1-1.tfcap')      // → { ok: true, value: { id, path, reader, … } }
+ *   cache.timeline('vkcube-1-1.tfcap')  // → { ok: true, value: TimelineIndex }
+ */
+import { statSync } from 'node:fs';
+import { openCapture, type CaptureReader } from '../recorder/capture/reader';
+import { capturePath } from './capture-paths';
+import { failure, no, okv, type Outcome } from './errors';
+import { buildTimelineIndex, type TimelineIndex } from './timeline-index';
+
+export const MAX_OPEN = 8;
+
+export interface OpenCapture {
+  readonly id: string;
+  readonly path: string;
+  readonly reader: CaptureReader;
+  readonly sizeBytes: number;
+  readonly mtimeMs: number;
+  timeline?: TimelineIndex;
+  /** Anything else a route derives once per capture (state seeks, image sizes…). */
+  readonly memo: Map<string, unknown>;
+}
+
+export class CaptureCache {
+  private readonly entries = new Map<string, OpenCapture>();
+
+  constructor(readonly dir: string, private readonly maxOpen = MAX_OPEN) {}
+
+  open(id: string): Outcome<OpenCapture> {
+    const p = capturePath(this.dir, id);
+    if (!p.ok) return p;
+    const st = statSync(p.value);
+    const known = this.entries.get(id);
+    if (known && known.sizeBytes === st.size && known.mtimeMs === st.mtimeMs && known.path === p.value) {
+      this.entries.delete(id);
+      this.entries.set(id, known); // most recently used last
+      return okv(known);
+    }
+    if (known) this.forget(id);
+    const r = openCapture(p.value);
+    if (!r.ok) return no(failure(422, `capture '${id}' cannot be read: ${r.error.message.replace(p.value, id)}`));
+    const entry: OpenCapture = { id, path: p.value, reader: r.value, sizeBytes: st.size, mtimeMs: st.mtimeMs, memo: new Map() };
+    this.entries.set(id, entry);
+    while (this.entries.size > this.maxOpen) this.forget(this.entries.keys().next().value!);
+    return okv(entry);
+  }
+
+  /** The capture's timeline index, built on first use. */
+  timeline(id: string): Outcome<TimelineIndex> {
+    const e = this.open(id);
+    if (!e.ok) return e;
+    if (!e.value.timeline) {
+      const built = buildTimelineIndex(e.value.reader);
+      if (!built.ok) return no(failure(422, `capture '${id}': ${built.error}`));
+      e.value.timeline = built.value;
+    }
+    return okv(e.value.timeline);
+  }
+
+  forget(id: string): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    this.entries.delete(id);
+    e.reader.close();
+  }
+
+  closeAll(): void {
+    for (const id of [...this.entries.keys()]) this.forget(id);
+  }
+}
