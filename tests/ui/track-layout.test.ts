@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackInfo } from '../../api/contract';
 import { COUNTER_PX, HEADER_PX, layoutTracks, ROW_PX, rowAt, TRACK_PAD_PX } from '../../ui/src/core/track-layout';
-import { hexLines, tickStepNs } from '../../ui/src/core/format';
+import { formatNs, hexLines, tickStepNs } from '../../ui/src/core/format';
 
 const t = (id: number, parentId: number | null, kind: TrackInfo['kind'], maxDepth = 1): TrackInfo => ({ id, parentId, name: `t${id}`, kind, maxDepth });
 
@@ -44,5 +44,12 @@ describe('UI formatting', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe('00000100  41 42 00 ff 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e  |AB..............|');
     expect(lines[1]).toBe(`00000110  2e 2e${' '.repeat(42)}  |..|`);
+  });
+});
+
+describe('virtual time text', () => {
+  it('prints the largest unit with up to three decimals, trailing zeros dropped', () => {
+    expect([formatNs(0), formatNs(999), formatNs(20_000), formatNs(1_234_567), formatNs(2_500_000_000), formatNs(-1500)])
+      .toEqual(['0 ns', '999 ns', '20 µs', '1.235 ms', '2.5 s', '-1.5 µs']);
   });
 });

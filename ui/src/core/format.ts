@@ -1,13 +1,14 @@
 /**
  * Text forms the views share: virtual time (ns → "1.234 ms"), sizes, hex dumps.
  *
- * Example: `formatNs(1_234_567)` → `'1.235 ms'`; `hexLines(bytes, 0)` → `['00000000  01 02 …  |..|']`
+ * Example: `formatNs(1_234_567)` → `'1.235 ms'`, `formatNs(20_000)` → `'20 µs'`; `hexLines(bytes, 0)` → `['00000000  01 02 …  |..|']`
  */
 export function formatNs(ns: number): string {
   const a = Math.abs(ns);
-  if (a >= 1e9) return `${(ns / 1e9).toFixed(3)} s`;
-  if (a >= 1e6) return `${(ns / 1e6).toFixed(3)} ms`;
-  if (a >= 1e3) return `${(ns / 1e3).toFixed(3)} µs`;
+  const trim = (v: number): string => v.toFixed(3).replace(/\.?0+$/, '');
+  if (a >= 1e9) return `${trim(ns / 1e9)} s`;
+  if (a >= 1e6) return `${trim(ns / 1e6)} ms`;
+  if (a >= 1e3) return `${trim(ns / 1e3)} µs`;
   return `${Math.round(ns)} ns`;
 }
 
