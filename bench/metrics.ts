@@ -12,6 +12,7 @@ import { memoryTrackingOverheadRatio, vkcubeEventsPerFrame, vkcubeFramesPerS } f
 import { recordOverheadRatio } from './record-metrics.js';
 import { exportEventsPerS, exportMbPerS, exportPeakRssMb } from './export-metrics.js';
 import { eventPageMsMedian, timelineIndexBuildS, timelineQueryMsMedian } from './api-metrics.js';
+import { firstPaintMs } from './ui-metrics.js';
 import { csInstructionsPerS, ioctlsPerS, pixelsPerS, shaderInstructionsPerS } from './engine-metrics.js';
 import { validateRegistry, type Metric } from './harness.js';
 
@@ -57,5 +58,5 @@ export const metrics: readonly Metric[] = validateRegistry([
   vkcubeFramesPerS, vkcubeEventsPerFrame, memoryTrackingOverheadRatio,
   ingestEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
   recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
-  timelineIndexBuildS, timelineQueryMsMedian, eventPageMsMedian,
+  timelineIndexBuildS, timelineQueryMsMedian, eventPageMsMedian, firstPaintMs,
 ]);
