@@ -2,7 +2,8 @@
  * The capture list's rows and the capture detail (api/contract.ts CaptureListItem /
  * CaptureDetail) from a reader. A list row costs a few indexed queries (the meta
  * row, the last event, a count only while recording); the detail is `tracefold
- * info`'s overview (recorder/capture-overview.ts), which scans the capture once.
+ * info`'s overview (recorder/capture-overview.ts) without the blob-dedup pass: indexed
+ * queries only for a format-2 capture.
  *
  * Example: listItem('vkcube-1-1.tfcap', reader, 180224)
  *   → { id: 'vkcube-1-1.tfcap', state: 'complete', app: 'vkcube', seed: 1, injectedBugs: [], events: 1490, durationNs: 2.1e6, … }
@@ -23,7 +24,7 @@ export function listItem(id: string, reader: CaptureReader, sizeBytes: number): 
 }
 
 export function captureDetail(id: string, reader: CaptureReader): CaptureDetail {
-  const o = captureOverview(reader);
+  const o = captureOverview(reader, { dedup: false });
   const m = o.meta;
   const count = (sql: string): number => {
     const r = reader.query(sql);

@@ -59,6 +59,6 @@ export function infoLines(o: CaptureOverview): string[] {
   const objects = Object.entries(o.objects);
   lines.push(`objects   ${objects.length ? objects.map(([t, n]) => `${t} ${n}`).join(', ') : 'none'}`);
   lines.push(`size      ${formatBytes(o.sizeBytes)} (${o.sizeBytes} B)`);
-  lines.push(`blobs     ${s.blobs} distinct, ${formatBytes(s.blobBytes)} (${formatBytes(s.storedBlobBytes)} stored), dedup ${o.dedupRatio.toFixed(2)}× of ${formatBytes(o.blobRefBytes)} referenced`);
+  lines.push(`blobs     ${s.blobs} distinct, ${formatBytes(s.blobBytes)} (${formatBytes(s.storedBlobBytes)} stored), dedup ${(o.dedupRatio ?? 1).toFixed(2)}× of ${formatBytes(o.blobRefBytes ?? 0)} referenced`);
   return lines;
 }

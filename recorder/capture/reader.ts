@@ -249,12 +249,12 @@ export class CaptureReader {
    * the view's dur_ns / pid (a json_extract each per row) are not selected, and the
    * rows come straight from `event_rows` by rowid range with the kind resolved from
    * `kinds` in memory (no join): a full decode reads ~2× faster than through the view.
-   * An object filter still goes through the view (it needs the `objects` join).
+   * An object or layer filter still goes through the view (it needs a join).
    */
   private storedRows(f: EventFilter): Array<StoredRow & { seq: number; cause_seq: number | null }> {
     this.argsHoldColumns ??= this.meta().formatVersion >= 2;
     if (!this.argsHoldColumns) return this.eventRows(f);
-    if (f.object !== undefined) {
+    if (f.object !== undefined || f.layer !== undefined) {
       const rows = this.all(filtered(this.kysely.selectFrom('events').select(['seq', 'ts_ns', 'kind', 'cause_seq', 'args']), f));
       return rows.map((r) => ({ ...r, dur_ns: null, pid: null }));
     }
@@ -339,10 +339,19 @@ export class CaptureReader {
   }
 
   summary(): CaptureSummary {
-    const byKind = this.all(
-      this.kysely.selectFrom('events').select(({ fn }) => ['layer', 'kind', fn.countAll<number>().as('count')])
-        .groupBy(['layer', 'kind']).orderBy('layer').orderBy('kind'),
-    );
+    this.argsHoldColumns ??= this.meta().formatVersion >= 2;
+    // Format 2 counts by kind_id (the kind index, no join per row); format 1 through its table.
+    const byKind = this.argsHoldColumns
+      ? this.all(
+        this.kysely.selectFrom(
+          this.kysely.selectFrom('event_rows').select(({ fn }) => ['kind_id', fn.countAll<number>().as('count')]).groupBy('kind_id').as('c'),
+        ).innerJoin('kinds', 'kinds.id', 'c.kind_id').select(['kinds.layer as layer', 'kinds.name as kind', 'c.count as count'])
+          .orderBy('layer').orderBy('kind'),
+      )
+      : this.all(
+        this.kysely.selectFrom('events').select(({ fn }) => ['layer', 'kind', fn.countAll<number>().as('count')])
+          .groupBy(['layer', 'kind']).orderBy('layer').orderBy('kind'),
+      );
     const byLayer: Record<string, number> = {};
     for (const k of byKind) byLayer[k.layer] = (byLayer[k.layer] ?? 0) + k.count;
     const b = this.all(

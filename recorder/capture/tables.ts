@@ -68,8 +68,27 @@ export interface KindsTable {
   layer: string;
 }
 
+/** Format 2: the objects events concern, by id (`event_rows.object_id`). */
+export interface ObjectsTable {
+  id: number;
+  name: string;
+}
+
+/** Format 2: the stored event rows behind the `events` view. */
+export interface EventRowsTable {
+  seq: number;
+  ts_ns: number;
+  kind_id: number;
+  object_id: number | null;
+  cause_seq: number | null;
+  tid: number | null;
+  args: string;
+}
+
 export interface CaptureTables {
   kinds: KindsTable;
+  objects: ObjectsTable;
+  event_rows: EventRowsTable;
   meta: MetaTable;
   events: EventsTable;
   blobs: BlobsTable;
