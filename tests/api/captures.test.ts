@@ -118,6 +118,13 @@ describe('upload and delete', () => {
       },
     });
     await f.expectError('/api/captures?name=big2.tfcap', 413, /exceeds the limit/, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const broken = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(1000));
+        c.error(new Error('connection reset'));
+      },
+    });
+    await f.expectError('/api/captures?name=cut.tfcap', 400, /upload interrupted: connection reset/, { method: 'POST', body: broken, duplex: 'half' } as RequestInit);
     await f.expectError('/api/captures?name=junk.tfcap', 422, /not a valid capture: junk.tfcap is not a SQLite database/, { method: 'POST', body: 'hello, not sqlite' });
     await f.expectError('/api/captures?name=empty.tfcap', 422, /not a valid capture/, { method: 'POST', body: '' });
     await f.expectError('/api/captures?name=..%2Fescape.tfcap', 400, /bad capture id/, { method: 'POST', body: 'x' });
