@@ -118,7 +118,7 @@ describe('flows', () => {
 });
 
 describe('building the index', () => {
-  it('happens in a worker: other requests are answered meanwhile, and concurrent requests share the build', async () => {
+  it('happens in a worker: other requests are answered meanwhile, and concurrent requests get the same index', async () => {
     const g = apiFixture(['compute']);
     try {
       const order: string[] = [];
