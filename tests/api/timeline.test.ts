@@ -128,7 +128,7 @@ describe('building the index', () => {
       const [a, b] = await Promise.all(tracks);
       expect(order).toEqual(['events', 'tracks', 'tracks']);
       expect(b).toEqual(a);
-      expect(a.tracks.length).toBeGreaterThan(0);
+      expect(a!.tracks.length).toBeGreaterThan(0);
     } finally {
       g.remove();
     }
