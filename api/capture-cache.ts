@@ -10,20 +10,22 @@
  *   dropped.
  * - `forget(id)` closes the reader (delete, replace): nothing else holds it, because
  *   every route uses a reader synchronously within one request.
- * - The timeline index is built on first use and kept with the reader (see
- *   timeline-index.ts; a one-off cost per capture, measured by the bench as
- *   timeline_index_build_s).
+ * - The timeline index is built on first use, in a worker thread so the server keeps
+ *   answering meanwhile, and kept with the reader (timeline-index.ts; a one-off cost
+ *   per capture, measured by the bench as timeline_index_build_s). Requests that
+ *   arrive during the build wait for the same build.
  *
  * Example:
  *   const cache = new CaptureCache('/srv/captures');
  *   cache.open('vkcube-1-1.tfcap')      // → { ok: true, value: { id, path, reader, … } }
- *   cache.timeline('vkcube-1-1.tfcap')  // → { ok: true, value: TimelineIndex }
+ *   await cache.timeline('vkcube-1-1.tfcap')  // → { ok: true, value: TimelineIndex }
  */
 import { statSync } from 'node:fs';
 import { openCapture, type CaptureReader } from '../recorder/capture/reader';
 import { capturePath } from './capture-paths';
 import { failure, no, okv, type Outcome } from './errors';
-import { buildTimelineIndex, type TimelineIndex } from './timeline-index';
+import { TimelineIndex, type BuildResult, type TimelineData } from './timeline-index';
+import { startTsWorker } from './ts-worker';
 
 export const MAX_OPEN = 8;
 
@@ -33,7 +35,8 @@ export interface OpenCapture {
   readonly reader: CaptureReader;
   readonly sizeBytes: number;
   readonly mtimeMs: number;
-  timeline?: TimelineIndex;
+  /** The timeline index, once its build (in a worker) has finished; concurrent askers share one build. */
+  timeline?: Promise<Outcome<TimelineIndex>>;
   /** Anything else a route derives once per capture (state seeks, image sizes…). */
   readonly memo: Map<string, unknown>;
 }
@@ -62,16 +65,17 @@ export class CaptureCache {
     return okv(entry);
   }
 
-  /** The capture's timeline index, built on first use. */
-  timeline(id: string): Outcome<TimelineIndex> {
+  /** The capture's timeline index, built on first use in a worker thread (timeline-worker.ts). */
+  timeline(id: string): Promise<Outcome<TimelineIndex>> {
     const e = this.open(id);
-    if (!e.ok) return e;
-    if (!e.value.timeline) {
-      const built = buildTimelineIndex(e.value.reader);
-      if (!built.ok) return no(failure(422, `capture '${id}': ${built.error}`));
-      e.value.timeline = built.value;
-    }
-    return okv(e.value.timeline);
+    if (!e.ok) return Promise.resolve(e);
+    const entry = e.value;
+    entry.timeline ??= buildInWorker(entry.path).then((r) => {
+      if (r.ok) return okv(new TimelineIndex(r.value));
+      entry.timeline = undefined; // let a later request try again
+      return no(failure(422, `capture '${id}': ${r.error}`));
+    });
+    return entry.timeline;
   }
 
   forget(id: string): void {
@@ -84,4 +88,20 @@ export class CaptureCache {
   closeAll(): void {
     for (const id of [...this.entries.keys()]) this.forget(id);
   }
+}
+
+function buildInWorker(path: string): Promise<BuildResult<TimelineData>> {
+  return new Promise((resolve) => {
+    const worker = startTsWorker(new URL('./timeline-worker.ts', import.meta.url), { path });
+    let settled = false;
+    const settle = (r: BuildResult<TimelineData>): void => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+      void worker.terminate();
+    };
+    worker.on('message', (m: { ok: true; data: TimelineData } | { ok: false; error: string }) => settle(m.ok ? { ok: true, value: m.data } : m));
+    worker.on('error', (err) => settle({ ok: false, error: `timeline worker: ${err.message}` }));
+    worker.on('exit', (code) => settle({ ok: false, error: `timeline worker exited (code ${code}) without a result` }));
+  });
 }

@@ -5,8 +5,7 @@
  * Model
  * - A job is in memory only: `running` → `done` | `failed`, with its latest progress
  *   and, when done, its result. The registry keeps MAX_FINISHED finished jobs.
- * - Replay runs in a worker thread (job-worker.ts, loaded through tsx's loader since
- *   the project runs TypeScript directly); diff / bisect / minimise call the
+ * - Replay runs in a worker thread (job-worker.ts, started by ts-worker.ts); diff / bisect / minimise call the
  *   AnalysisBackend in-process.
  * - Listeners get every progress update and the final JobInfo; a listener that joins
  *   late gets the current progress first (the SSE route sends it), so every stream
@@ -17,13 +16,10 @@
  *   const job = registry.start('replay', (report) => runReplayWorker(path, 'ioctl', report));
  *   registry.subscribe(job.id, (e) => …)  // { kind: 'progress', progress } …, then { kind: 'done', info }
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { JobInfo, JobProgress, JobRequest } from './contract';
 import type { ProgressFn } from './analysis';
 import type { ReplayJobData } from './job-worker';
+import { startTsWorker } from './ts-worker';
 
 export const MAX_RUNNING = 4;
 const MAX_FINISHED = 100;
@@ -93,19 +89,11 @@ export class JobRegistry {
   }
 }
 
-/** tsx's ESM loader, registered inside the worker before it imports a .ts module. */
-function tsxApiUrl(): string {
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  return pathToFileURL(path.join(path.dirname(cjs), 'index.mjs')).href;
-}
-
 /** Runs a replay of `capturePath` in a worker thread, reporting its progress. */
 export function runReplayWorker(capturePath: string, level: 'ioctl' | 'api', report: ProgressFn): Promise<JobOutcome> {
-  const workerUrl = new URL('./job-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); })`;
   const data: ReplayJobData = { path: capturePath, level };
   return new Promise((resolve) => {
-    const worker = new Worker(boot, { eval: true, workerData: data });
+    const worker = startTsWorker(new URL('./job-worker.ts', import.meta.url), data);
     let settled = false;
     const settle = (o: JobOutcome): void => {
       if (settled) return;

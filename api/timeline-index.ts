@@ -66,9 +66,40 @@ interface CounterSeries {
 /** Bits a seq takes in an effects key (cause × 2^26 + seq): captures up to 67M events. */
 const SEQ_BITS = 2 ** 26;
 
-export type BuildResult = { readonly ok: true; readonly value: TimelineIndex } | { readonly ok: false; readonly error: string };
+/**
+ * Everything a TimelineIndex holds, as structured-cloneable data whose big arrays
+ * are transferable: capture-cache.ts builds it in a worker thread
+ * (timeline-worker.ts) so a million-event build does not stall the server.
+ */
+export interface TimelineData {
+  readonly startNs: number;
+  readonly endNs: number;
+  readonly tracks: readonly TrackInfo[];
+  readonly names: readonly string[];
+  readonly lanes: readonly Lane[];
+  readonly counters: readonly CounterSeries[];
+  /** Slices on a flow chain: their seq, chains and position. */
+  readonly flowMembers: ReadonlyArray<{ readonly chains: readonly number[]; readonly end: FlowEnd }>;
+  readonly effectKeys: Float64Array;
+  readonly sliceCount: number;
+}
 
-export function buildTimelineIndex(reader: CaptureReader, onProgress?: (done: number, total: number) => void): BuildResult {
+export type BuildResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+export function buildTimelineIndex(reader: CaptureReader, onProgress?: (done: number, total: number) => void): BuildResult<TimelineIndex> {
+  const d = buildTimelineData(reader, onProgress);
+  return d.ok ? { ok: true, value: new TimelineIndex(d.value) } : d;
+}
+
+/** The buffers of `data` that can be moved to another thread instead of copied. */
+export function transferables(data: TimelineData): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [data.effectKeys.buffer as ArrayBuffer];
+  for (const l of data.lanes) for (const a of [l.ts, l.end, l.maxEnd, l.name, l.category, l.seq]) out.push(a.buffer as ArrayBuffer);
+  for (const c of data.counters) out.push(c.ts.buffer as ArrayBuffer, c.value.buffer as ArrayBuffer);
+  return out;
+}
+
+export function buildTimelineData(reader: CaptureReader, onProgress?: (done: number, total: number) => void): BuildResult<TimelineData> {
   const tracks: TrackDef[] = [];
   const names = new Map<string, number>();
   const nameList: string[] = [];
@@ -123,53 +154,62 @@ export function buildTimelineIndex(reader: CaptureReader, onProgress?: (done: nu
   // A slice still open (dur -1) at the end ran to the end of the capture.
   for (const stack of open.values()) for (const s of stack) s.dur = Math.max(0, walked.value.lastTsNs - s.ts);
   const effectKeys = Float64Array.from(effects).sort();
-  return {
-    ok: true,
-    value: new TimelineIndex(tracks, nameList, slicesOf, countersOf, effectKeys, Number.isFinite(firstTsNs) ? firstTsNs : 0, walked.value.lastTsNs),
-  };
+  return { ok: true, value: assemble(tracks, nameList, slicesOf, countersOf, effectKeys, Number.isFinite(firstTsNs) ? firstTsNs : 0, walked.value.lastTsNs) };
+}
+
+/** Nests each track's slices, splits them into lanes and orders the tracks. */
+function assemble(
+  tracks: readonly TrackDef[], names: readonly string[], slicesOf: Map<number, RawSlice[]>,
+  countersOf: Map<number, { ts: number; value: number }[]>, effectKeys: Float64Array, startNs: number, endNs: number,
+): TimelineData {
+  const maxDepth = new Map<number, number>();
+  const lanes: Lane[] = [];
+  const flowMembers: { chains: readonly number[]; end: FlowEnd }[] = [];
+  let sliceCount = 0;
+  for (const [track, slices] of slicesOf) {
+    sliceCount += slices.length;
+    nest(slices);
+    const byDepth: RawSlice[][] = [];
+    for (const s of slices) {
+      (byDepth[s.depth] ??= []).push(s);
+      if (s.flows.length) flowMembers.push({ chains: s.flows, end: { seq: s.seq, trackId: track, tsNs: s.ts, depth: s.depth } });
+    }
+    maxDepth.set(track, byDepth.length);
+    byDepth.forEach((list, depth) => lanes.push(lane(track, depth, list)));
+  }
+  lanes.sort((a, b) => a.track - b.track || a.depth - b.depth);
+  const counters: CounterSeries[] = [];
+  for (const [track, points] of countersOf) {
+    points.sort((a, b) => a.ts - b.ts);
+    counters.push({ track, ts: Float64Array.from(points, (p) => p.ts), value: Float64Array.from(points, (p) => p.value) });
+  }
+  const trackList = ordered(tracks).map((t): TrackInfo => ({
+    id: t.id, parentId: t.parent, name: t.name, kind: t.kind,
+    maxDepth: t.kind === 'slices' ? Math.max(1, maxDepth.get(t.id) ?? 0) : 0,
+  }));
+  return { startNs, endNs, tracks: trackList, names, lanes, counters, flowMembers, effectKeys, sliceCount };
 }
 
 export class TimelineIndex {
-  private readonly lanes: Lane[] = [];
-  private readonly counters: CounterSeries[] = [];
-  private readonly trackList: TrackInfo[];
+  private readonly lanes: readonly Lane[];
+  private readonly counters: readonly CounterSeries[];
+  private readonly trackList: readonly TrackInfo[];
+  private readonly names: readonly string[];
+  private readonly effectKeys: Float64Array;
   /** seq → the chain ids its slice is a step of, and where it sits. */
   private readonly flowMember = new Map<number, { chains: readonly number[]; end: FlowEnd }>();
   private readonly chains = new Map<number, FlowEnd[]>();
+  readonly startNs: number;
+  readonly endNs: number;
   readonly sliceCount: number;
 
-  constructor(
-    tracks: readonly TrackDef[], private readonly names: readonly string[], slicesOf: Map<number, RawSlice[]>,
-    countersOf: Map<number, { ts: number; value: number }[]>, private readonly effectKeys: Float64Array,
-    readonly startNs: number, readonly endNs: number,
-  ) {
-    const maxDepth = new Map<number, number>();
-    let count = 0;
-    for (const [track, slices] of slicesOf) {
-      count += slices.length;
-      nest(slices);
-      const byDepth: RawSlice[][] = [];
-      for (const s of slices) {
-        (byDepth[s.depth] ??= []).push(s);
-        if (s.flows.length) {
-          const end: FlowEnd = { seq: s.seq, trackId: track, tsNs: s.ts, depth: s.depth };
-          this.flowMember.set(s.seq, { chains: s.flows, end });
-          for (const f of s.flows) (this.chains.get(f) ?? this.chains.set(f, []).get(f)!).push(end);
-        }
-      }
-      maxDepth.set(track, byDepth.length);
-      byDepth.forEach((list, depth) => this.lanes.push(lane(track, depth, list)));
+  constructor(data: TimelineData) {
+    ({ lanes: this.lanes, counters: this.counters, tracks: this.trackList, names: this.names, effectKeys: this.effectKeys } = data);
+    ({ startNs: this.startNs, endNs: this.endNs, sliceCount: this.sliceCount } = data);
+    for (const m of data.flowMembers) {
+      this.flowMember.set(m.end.seq, m);
+      for (const f of m.chains) (this.chains.get(f) ?? this.chains.set(f, []).get(f)!).push(m.end);
     }
-    this.sliceCount = count;
-    this.lanes.sort((a, b) => a.track - b.track || a.depth - b.depth);
-    for (const [track, points] of countersOf) {
-      points.sort((a, b) => a.ts - b.ts);
-      this.counters.push({ track, ts: Float64Array.from(points, (p) => p.ts), value: Float64Array.from(points, (p) => p.value) });
-    }
-    this.trackList = ordered(tracks).map((t) => ({
-      id: t.id, parentId: t.parent, name: t.name, kind: t.kind,
-      maxDepth: t.kind === 'slices' ? Math.max(1, maxDepth.get(t.id) ?? 0) : 0,
-    }));
   }
 
   tracks(): TrackList {

@@ -11,7 +11,7 @@ import { blobCompressionRatio, blobDedupRatio, bytesPerEvent, ingestEventsPerS, 
 import { memoryTrackingOverheadRatio, vkcubeEventsPerFrame, vkcubeFramesPerS } from './app-metrics.js';
 import { recordOverheadRatio } from './record-metrics.js';
 import { exportEventsPerS, exportMbPerS, exportPeakRssMb } from './export-metrics.js';
-import { eventPageMsMedian, timelineIndexBuildS, timelineQueryMsMedian } from './api-metrics.js';
+import { eventPageMsMedian, timelineIndexBuildS, timelineQueryFullMs, timelineQueryMsMedian } from './api-metrics.js';
 import { firstPaintMs } from './ui-metrics.js';
 import { csInstructionsPerS, ioctlsPerS, pixelsPerS, shaderInstructionsPerS } from './engine-metrics.js';
 import { validateRegistry, type Metric } from './harness.js';
@@ -58,5 +58,5 @@ export const metrics: readonly Metric[] = validateRegistry([
   vkcubeFramesPerS, vkcubeEventsPerFrame, memoryTrackingOverheadRatio,
   ingestEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
   recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
-  timelineIndexBuildS, timelineQueryMsMedian, eventPageMsMedian, firstPaintMs,
+  timelineIndexBuildS, timelineQueryMsMedian, timelineQueryFullMs, eventPageMsMedian, firstPaintMs,
 ]);

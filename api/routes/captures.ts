@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { openCapture } from '../../recorder/capture/reader';
 import { captureDetail, listItem } from '../capture-info';
 import { capturePath, checkId, listCaptureIds } from '../capture-paths';
-import type { CaptureListItem } from '../contract';
+import type { CaptureDetail, CaptureListItem } from '../contract';
 import type { ApiDeps } from '../deps';
 import { fail, failure } from '../errors';
 import { valid } from '../validate';
@@ -57,7 +57,10 @@ export function captureRoutes(deps: ApiDeps): Hono {
   app.get('/:id', valid('query', z.strictObject({})), (c) => {
     const e = deps.cache.open(c.req.param('id'));
     if (!e.ok) return fail(c, e.failure);
-    return c.json(captureDetail(e.value.id, e.value.reader));
+    // The overview scans the capture (3 s on a million events): once per open capture.
+    let detail = e.value.memo.get('detail') as CaptureDetail | undefined;
+    if (!detail) e.value.memo.set('detail', (detail = captureDetail(e.value.id, e.value.reader)));
+    return c.json(detail);
   });
 
   app.post('/', valid('query', z.strictObject({ name: z.string({ message: 'is required (the capture id to store it as)' }) })), async (c) => {
@@ -85,9 +88,13 @@ export function captureRoutes(deps: ApiDeps): Hono {
           await fh.write(chunk);
         }
       }
-    } finally {
+    } catch (e) {
+      // The client went away mid-upload (or the disk filled): leave nothing behind.
       await fh.close();
+      cleanup();
+      return fail(c, failure(400, `upload interrupted: ${(e as Error).message}`));
     }
+    await fh.close();
     if (tooBig) {
       cleanup();
       return fail(c, failure(413, `upload exceeds the limit of ${max} bytes`));

@@ -71,14 +71,15 @@ export function eventRoutes(deps: ApiDeps): Hono {
     }
   });
 
-  app.get('/:id/events/:seq', valid('param', z.object({ id: z.string(), seq: int(1) })), valid('query', z.strictObject({})), (c) => {
+  app.get('/:id/events/:seq', valid('param', z.object({ id: z.string(), seq: int(1) })), valid('query', z.strictObject({})), async (c) => {
     const { id, seq } = c.req.valid('param');
+    // Effects come from the timeline index; the reader is taken after the wait (the cache may have reopened it).
+    const t = await deps.cache.timeline(id);
+    if (!t.ok) return fail(c, t.failure);
     const e = deps.cache.open(id);
     if (!e.ok) return fail(c, e.failure);
     const d = readEvent(e.value.reader, seq);
     if (!d.ok) return fail(c, d.failure);
-    const t = deps.cache.timeline(id);
-    if (!t.ok) return fail(c, t.failure);
     return c.json(eventDetail(e.value.reader, t.value, d.value));
   });
 

@@ -49,6 +49,17 @@ describe('list and detail', () => {
     expect(d.checkpoints).toBeGreaterThan(0);
   });
 
+  it('a damaged file in the folder is a 422 with the reader\'s reason, and is not listed', async () => {
+    writeFileSync(path.join(f.dir, 'damaged.tfcap'), 'SQLite format 3\0 but not really');
+    try {
+      await f.expectError('/api/captures/damaged.tfcap', 422, /capture 'damaged.tfcap' cannot be read: .*not a SQLite database/);
+      await f.expectError('/api/captures/damaged.tfcap/events', 422, /cannot be read/);
+      expect((await f.json<CaptureListItem[]>('/api/captures')).map((c) => c.id)).not.toContain('damaged.tfcap');
+    } finally {
+      (await import('node:fs')).unlinkSync(path.join(f.dir, 'damaged.tfcap'));
+    }
+  });
+
   it('404 for a capture that is not there, 400 for an id that is not a capture id', async () => {
     await f.expectError('/api/captures/nope.tfcap', 404, /no capture 'nope.tfcap'/);
     await f.expectError('/api/captures/vkcube.txt', 400, /bad capture id/);
@@ -118,6 +129,13 @@ describe('upload and delete', () => {
       },
     });
     await f.expectError('/api/captures?name=big2.tfcap', 413, /exceeds the limit/, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const broken = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(1000));
+        c.error(new Error('connection reset'));
+      },
+    });
+    await f.expectError('/api/captures?name=cut.tfcap', 400, /upload interrupted: connection reset/, { method: 'POST', body: broken, duplex: 'half' } as RequestInit);
     await f.expectError('/api/captures?name=junk.tfcap', 422, /not a valid capture: junk.tfcap is not a SQLite database/, { method: 'POST', body: 'hello, not sqlite' });
     await f.expectError('/api/captures?name=empty.tfcap', 422, /not a valid capture/, { method: 'POST', body: '' });
     await f.expectError('/api/captures?name=..%2Fescape.tfcap', 400, /bad capture id/, { method: 'POST', body: 'x' });

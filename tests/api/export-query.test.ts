@@ -88,6 +88,9 @@ describe('query', () => {
     await refused(await q('DROP TABLE meta'), /read-only/);
     await refused(await q(`ATTACH DATABASE '/tmp/x.db' AS x`), /read-only.*ATTACH/);
     await refused(await q('CREATE TEMP TABLE t AS SELECT 1'), /read-only/);
+    await refused(await q(`VACUUM INTO '/tmp/tracefold-api-test-copy.tfcap'`), /read-only/);
+    await refused(await q('PRAGMA journal_mode = DELETE'), /read-only/);
+    await refused(await q(`SELECT load_extension('/tmp/x.so')`), /SQL error: .*not authorized/);
     await refused(await q('SELEKT 1'), /SQL error: .*syntax error/);
     await refused(await q(42), /'sql'/);
     await refused(await q(''), /'sql'/);

@@ -116,3 +116,21 @@ describe('flows', () => {
     await f.expectError(`${base}/flows?seq=99999999`, 404, /no event 99999999/);
   });
 });
+
+describe('building the index', () => {
+  it('happens in a worker: other requests are answered meanwhile, and concurrent requests get the same index', async () => {
+    const g = apiFixture(['compute']);
+    try {
+      const order: string[] = [];
+      const tracks = [1, 2].map(() => g.json<TrackList>('/api/captures/compute.tfcap/tracks').then((t) => (order.push('tracks'), t)));
+      await g.json('/api/captures/compute.tfcap/events?limit=5');
+      order.push('events');
+      const [a, b] = await Promise.all(tracks);
+      expect(order).toEqual(['events', 'tracks', 'tracks']);
+      expect(b).toEqual(a);
+      expect(a!.tracks.length).toBeGreaterThan(0);
+    } finally {
+      g.remove();
+    }
+  });
+});
