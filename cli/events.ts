@@ -15,7 +15,7 @@ import type { Command } from 'commander';
 import { layerOf } from '../engine/trace/events';
 import type { DecodedEvent } from '../recorder/capture/reader';
 import { eventLine } from '../recorder/event-line';
-import { consoleOutput, intOption, openOrReport, type Output } from './output';
+import { consoleOutput, intOption, openOrReport, type Output, reportDamaged } from './output';
 
 export interface EventsFlags {
   readonly kind?: string;
@@ -77,6 +77,8 @@ export function eventsCommand(file: string, flags: EventsFlags, io: Output = con
       if (page.value.length < PAGE || !last) return 0;
       from = last.seq + 1;
     }
+  } catch (err) {
+    return reportDamaged('events', file, io, err);
   } finally {
     reader.close();
   }

@@ -88,7 +88,8 @@ export function exportCommand(file: string, flags: ExportFlags, io: Output = con
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(partial, { force: true });
-    io.err(`tracefold export: cannot write ${out}: ${(e as Error).message}`);
+    const sqlite = typeof (e as { code?: unknown }).code === 'string' && String((e as { code: string }).code).startsWith('SQLITE_');
+    io.err(sqlite ? `tracefold export: ${file} is damaged: ${(e as Error).message}` : `tracefold export: cannot write ${out}: ${(e as Error).message}`);
     return 1;
   } finally {
     reader.close();

@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { captureOverview, type CaptureOverview } from '../recorder/capture-overview';
-import { consoleOutput, formatBytes, openOrReport, type Output } from './output';
+import { consoleOutput, formatBytes, openOrReport, type Output, reportDamaged } from './output';
 
 export function registerInfo(program: Command): void {
   program
@@ -29,6 +29,8 @@ export function infoCommand(file: string, flags: { readonly json?: boolean }, io
     if (flags.json) io.out(JSON.stringify(o, null, 2));
     else for (const line of infoLines(o)) io.out(line);
     return 0;
+  } catch (err) {
+    return reportDamaged('info', file, io, err);
   } finally {
     reader.close();
   }

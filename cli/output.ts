@@ -27,6 +27,18 @@ export function openOrReport(command: string, file: string, io: Output): Capture
   return undefined;
 }
 
+/**
+ * A capture that turns out damaged part-way through a read (SQLite reports a bad page
+ * only when a query reaches it, long after the file opened fine): one line naming the
+ * file and SQLite's reason, and `exitCode`. Any other error is a bug and is rethrown.
+ */
+export function reportDamaged(command: string, file: string, io: Output, err: unknown, exitCode = 1): number {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err;
+  io.err(`tracefold ${command}: ${file} is damaged: ${(err as Error).message}`);
+  return exitCode;
+}
+
 /** A non-negative integer option, or a message saying what is wrong with it. */
 export function intOption(name: string, value: string | undefined, min = 0): number | undefined | { error: string } {
   if (value === undefined) return undefined;

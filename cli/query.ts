@@ -18,7 +18,7 @@
 import type { Command } from 'commander';
 import type { QueryResult } from '../recorder/capture/reader';
 import { ensurePerfettoTables, mentionsPerfettoTables } from '../recorder/timeline/perfetto-tables';
-import { consoleOutput, openOrReport, type Output } from './output';
+import { consoleOutput, openOrReport, type Output, reportDamaged } from './output';
 
 export function registerQuery(program: Command): void {
   program
@@ -51,6 +51,8 @@ export function queryCommand(file: string, sql: string, flags: { readonly json?:
     if (flags.json) io.out(JSON.stringify(jsonRows(r.value), null, 2));
     else for (const line of tableLines(r.value)) io.out(line);
     return 0;
+  } catch (err) {
+    return reportDamaged('query', file, io, err);
   } finally {
     reader.close();
   }

@@ -25,7 +25,7 @@ import { bytesSummary } from '../replayer/event-diff';
 import { isReplayLevel } from '../replayer/levels';
 import { replayCapture, type ReplayOutcome } from '../replayer/replay';
 import { eventText } from '../engine/trace/events';
-import { consoleOutput, openOrReport, type Output } from './output';
+import { consoleOutput, openOrReport, type Output, reportDamaged } from './output';
 
 export interface ReplayFlags {
   readonly level?: string;
@@ -86,6 +86,8 @@ export function replayCommand(file: string, flags: ReplayFlags, io: Output = con
     if (flags.json) io.out(JSON.stringify({ capture: { path: file, app: meta.app, state: meta.state, seed: meta.seed }, ...o, wallMs: Math.round(wallMs) }, jsonBytes, 2));
     else for (const line of replayLines(file, meta.app, o, wallMs)) io.out(line);
     return o.diverged ? EXIT_DIVERGED : EXIT_SAME;
+  } catch (err) {
+    return reportDamaged('replay', file, io, err, EXIT_CANNOT_TEST);
   } finally {
     reader.close();
   }

@@ -29,7 +29,7 @@ import { imageSizeFor } from '../recorder/image-sizes';
 import { stateAt, type SeekResult } from '../replayer/seek';
 
 export { imageSizeFor };
-import { consoleOutput, formatBytes, intOption, openOrReport, type Output } from './output';
+import { consoleOutput, formatBytes, intOption, openOrReport, type Output, reportDamaged } from './output';
 import { encodePng } from './png';
 
 export interface StateFlags {
@@ -113,6 +113,8 @@ export function stateCommand(file: string, flags: StateFlags, io: Output = conso
     writeFileSync(out, encodePng({ width: size.width, height: size.height, rgba: bytes.subarray(0, size.width * size.height * 4) }));
     io.out(`wrote BO ${handle} of pid ${found.pid} (${formatBytes(bytes.length)}) at seq ${at} as a ${size.width}×${size.height} PNG to ${out}`);
     return EXIT_OK;
+  } catch (err) {
+    return reportDamaged('state', file, io, err, EXIT_ERROR);
   } finally {
     reader.close();
   }

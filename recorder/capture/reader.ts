@@ -225,6 +225,12 @@ export class CaptureReader {
 
   /** Events decoded back into TraceEvents with their byte fields restored. */
   events(f: EventFilter = {}): Result<DecodedEvent[]> {
+    // A damaged page shows only when a read reaches it: an error value, like a bad row.
+    const r = guard(this.path, () => this.decodedEvents(f));
+    return r.ok ? r.value : r;
+  }
+
+  private decodedEvents(f: EventFilter): Result<DecodedEvent[]> {
     const out: DecodedEvent[] = [];
     const rows = this.storedRows(f);
     const page = this.pageBlobs(rows);
