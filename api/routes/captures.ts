@@ -44,7 +44,9 @@ export function captureRoutes(deps: ApiDeps): Hono {
       if (!r.ok) continue;
       try {
         const item = listItem(id, r.value, st.size);
-        listed.set(id, { sizeBytes: st.size, mtimeMs: st.mtimeMs, item });
+        // A capture still recording grows in its WAL, which leaves the file's size and
+        // mtime alone: list it afresh every time.
+        if (item.state !== 'recording') listed.set(id, { sizeBytes: st.size, mtimeMs: st.mtimeMs, item });
         items.push(item);
       } finally {
         r.value.close();
@@ -57,9 +59,12 @@ export function captureRoutes(deps: ApiDeps): Hono {
   app.get('/:id', valid('query', z.strictObject({})), (c) => {
     const e = deps.cache.open(c.req.param('id'));
     if (!e.ok) return fail(c, e.failure);
-    // The overview scans the capture (3 s on a million events): once per open capture.
+    // Once per open capture (a finished capture never changes); a live one afresh each time.
     let detail = e.value.memo.get('detail') as CaptureDetail | undefined;
-    if (!detail) e.value.memo.set('detail', (detail = captureDetail(e.value.id, e.value.reader)));
+    if (!detail) {
+      detail = captureDetail(e.value.id, e.value.reader);
+      if (detail.state !== 'recording') e.value.memo.set('detail', detail);
+    }
     return c.json(detail);
   });
 
