@@ -66,6 +66,12 @@ export interface WriterOptions {
   readonly compressMinBytes?: number;
   /** Called after each committed batch with the last seq it holds. */
   readonly onCommit?: (committedSeq: number) => void;
+  /**
+   * Largest the file may grow (SQLite's max_page_count). A batch that would pass it
+   * fails as a full disk does — the recording ends 'aborted', every earlier batch kept —
+   * so a runaway recording cannot fill the disk, and the disk-full path is testable.
+   */
+  readonly maxSizeBytes?: number;
 }
 
 export interface WriterSummary {
@@ -161,6 +167,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       migrate(db);
+      if (options.maxSizeBytes !== undefined) db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / PAGE_SIZE_BYTES))}`);
       const conn = db;
       const kindIds = new Map<string, number>();
       conn.transaction(() => {
