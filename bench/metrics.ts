@@ -13,6 +13,7 @@ import { recordOverheadRatio } from './record-metrics.js';
 import { exportEventsPerS, exportMbPerS, exportPeakRssMb } from './export-metrics.js';
 import { eventPageMsMedian, timelineIndexBuildS, timelineQueryFullMs, timelineQueryMsMedian } from './api-metrics.js';
 import { firstPaintMs } from './ui-metrics.js';
+import { loadP99Ms, loadRequestsPerS } from './load-metrics.js';
 import { csInstructionsPerS, ioctlsPerS, pixelsPerS, shaderInstructionsPerS } from './engine-metrics.js';
 import { validateRegistry, type Metric } from './harness.js';
 
@@ -59,4 +60,5 @@ export const metrics: readonly Metric[] = validateRegistry([
   ingestEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
   recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
   timelineIndexBuildS, timelineQueryMsMedian, timelineQueryFullMs, eventPageMsMedian, firstPaintMs,
+  loadRequestsPerS, loadP99Ms,
 ]);
