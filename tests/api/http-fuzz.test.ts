@@ -36,7 +36,7 @@ function pick<T>(rng: Rng, xs: readonly T[]): T {
   return xs[rng.below(xs.length)]!;
 }
 
-function body(rng: Rng): BodyInit | undefined {
+function body(rng: Rng): string | Uint8Array | undefined {
   switch (rng.below(5)) {
     case 0: return undefined;
     case 1: return '{"sql": ';
