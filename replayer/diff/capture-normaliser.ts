@@ -1,0 +1,61 @@
+/**
+ * One capture's events turned, in seq order, into what diff aligns and compares:
+ * each event's role (event-roles.ts) and its view (event-view.ts), plus a 53-bit
+ * key of the view so a whole capture's worth of comparisons is a number compare.
+ *
+ * Model
+ * - Stateful and forward-only: names are learned as creating events go by, so
+ *   events must be visited in seq order from the first one.
+ * - The key hashes the view's canonical JSON, byte arrays by their content hash
+ *   (engine/base/hash.ts): equal keys ⇔ equal views, up to a 2⁻⁵³ collision.
+ *
+ * Example:
+ *   const n = new CaptureNormaliser();
+ *   n.visit(1, null, { kind: 'kmd.process_op', tsNs: 0, pid: 100, op: 'spawn', … })
+ *   // → { role: 'p0/op:spawn#0', view: { kind: 'kmd.process_op', pid: 'p0', …, cause: null }, key: 3921… }
+ */
+import { hashBytes } from '../../engine/base/hash';
+import type { TraceEvent } from '../../engine/trace/events';
+import { EventRoles } from './event-roles';
+import { eventView, type View, type ViewContext } from './event-view';
+import { ValueNames } from './value-names';
+
+export interface NormalisedEvent {
+  readonly role: string;
+  readonly view: View;
+  readonly key: number;
+}
+
+export class CaptureNormaliser {
+  readonly roles = new EventRoles();
+  readonly names = new ValueNames();
+  private groups = 0;
+
+  visit(seq: number, causeSeq: number | null, e: TraceEvent): NormalisedEvent {
+    const causeRole = causeSeq !== null ? this.roles.roleOf(causeSeq) : undefined;
+    const role = this.roles.assign(seq, causeSeq, e);
+    const ctx: ViewContext = { roles: this.roles, names: this.names, role, groups: this.groups };
+    const view = eventView(e, ctx, causeRole);
+    this.groups = ctx.groups;
+    return { role, view, key: hash53(canonicalJson(view)) };
+  }
+}
+
+/** JSON with byte arrays as `#<content hash>`. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? `#${x.length}:${hashBytes(x)}` : x));
+}
+
+/** A 53-bit FNV-1a-style hash of a string (two 32-bit lanes). */
+export function hash53(s: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9e3779b9;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 0x01000193);
+    h2 = Math.imul(h2 ^ ch, 0x5bd1e995);
+  }
+  h1 >>>= 0;
+  h2 >>>= 0;
+  return (h2 & 0x1fffff) * 0x1_0000_0000 + h1;
+}
