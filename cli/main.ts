@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerApps } from './apps';
 import { registerDemo } from './demo';
+import { registerDiff } from './diff';
 import { registerDisasm } from './disasm';
 import { registerEvents } from './events';
 import { registerExport } from './export';
@@ -35,5 +36,6 @@ registerQuery(program);
 registerReplay(program);
 registerState(program);
 registerExport(program);
+registerDiff(program);
 
 await program.parseAsync(process.argv);
