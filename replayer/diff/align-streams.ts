@@ -8,8 +8,10 @@
  *   same event. Same role, another key: `changed`. A role only B has: `inserted`;
  *   only A has: `deleted`.
  * - Every difference gets a position in A's order, so "first" means the same thing
- *   on both sides: a changed or deleted event is at its A seq, an inserted one just
- *   after the A seq of the last event B had matched before it.
+ *   on both sides: a deleted event is at its A seq, an inserted one just after the
+ *   A seq of the last event B had matched before it, and a changed one at the
+ *   earlier of the two (a fence B signals at submit where A signalled it at job
+ *   end is first seen at the submit).
  * - Nothing but numbers is kept per event; views are rebuilt for the few
  *   differences a report shows (report-views.ts). Frames matched by role are kept
  *   as seq pairs, and the last matched pair marks the end both runs reached.
@@ -125,10 +127,12 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     }
     matchedA[seqA] = 1;
     matched++;
+    const prevA = lastA;
     lastA = seqA;
     if (lastPair === null || seqA > lastPair.seqA) lastPair = { seqA, seqB: seq };
     const same = keysA[seqA] === n.key;
-    if (!same) ops.push({ op: 'changed', seqA, seqB: seq, kind: e.kind, pos: seqA });
+    // A changed event sits where it happened first: at its A seq, or earlier where B had it.
+    if (!same) ops.push({ op: 'changed', seqA, seqB: seq, kind: e.kind, pos: Math.min(seqA, prevA + 0.5) });
     if (e.kind === 'frame.present') frames.push({ seqA, seqB: seq, same, pixels: e.width * e.height });
   });
   if (!scannedB.ok) return scannedB;

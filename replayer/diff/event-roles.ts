@@ -16,8 +16,8 @@
  *   ended it, so a wait ended by a different fence is one changed event, not a
  *   deleted and an inserted one.
  * - Hardware register traffic and interrupts have no cause: they hang under the
- *   last event that has a role of its own (the ioctl or IRQ work in progress), per
- *   register (`…/mmio:GPU_IRQ_CLEAR#0`), so one extra register write displaces
+ *   last event that opens a context (`ANCHORS`: the call, ioctl, interrupt or GPU
+ *   job in progress), per register (`…/mmio:GPU_IRQ_CLEAR#0`), so one extra register write displaces
  *   nothing but itself.
  * - Events with neither cause nor anchor (the device probe, before any process)
  *   are numbered per stream (`probe/mmio:GPU_ID#0`).
@@ -26,6 +26,18 @@
  *   `p0.t0:call#24/enter#0/ret`, whatever seq and fd it had.
  */
 import type { EventKind, EventOf, TraceEvent } from '../../engine/trace/events';
+
+/**
+ * Events that open a context register traffic happens in: a call, an ioctl (its
+ * entry, and after its return whatever follows), an interrupt, a job on the GPU.
+ * Effects inside a context (a fence signalled, a job queued, a syncobj changed) are
+ * not anchors, so a bug that adds or moves one does not move the register traffic
+ * around it.
+ */
+const ANCHORS: ReadonlySet<EventKind> = new Set<EventKind>([
+  'api.call', 'api.return', 'app.thread_switch', 'mem.write', 'mem.read', 'frame.present',
+  'kmd.ioctl_enter', 'kmd.ioctl', 'kmd.process_op', 'hw.irq', 'hw.job', 'hw.fault', 'kmd.reset',
+]);
 
 type RoleRule<K extends EventKind> = (e: EventOf<K>, r: EventRoles, cause: string | undefined) => string;
 
@@ -44,7 +56,7 @@ export class EventRoles {
     const cause = causeSeq !== null ? this.bySeq[causeSeq] : undefined;
     const role = (ROLE_RULES[e.kind] as RoleRule<EventKind>)(e as never, this, cause);
     this.bySeq[seq] = role;
-    if (e.kind !== 'hw.mmio' && e.kind !== 'hw.irq') this.anchor = role;
+    if (ANCHORS.has(e.kind)) this.anchor = role;
     return role;
   }
 
