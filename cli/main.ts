@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerApps } from './apps';
+import { registerBisect } from './bisect';
 import { registerDemo } from './demo';
 import { registerDiff } from './diff';
 import { registerDisasm } from './disasm';
@@ -37,5 +38,6 @@ registerReplay(program);
 registerState(program);
 registerExport(program);
 registerDiff(program);
+registerBisect(program);
 
 await program.parseAsync(process.argv);
