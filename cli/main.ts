@@ -12,6 +12,7 @@ import { registerEvents } from './events';
 import { registerExport } from './export';
 import { registerInfo } from './info';
 import { registerIoctls } from './ioctls';
+import { registerMinimize } from './minimize';
 import { registerQuery } from './query';
 import { registerRecord } from './record';
 import { registerReplay } from './replay';
@@ -39,5 +40,6 @@ registerState(program);
 registerExport(program);
 registerDiff(program);
 registerBisect(program);
+registerMinimize(program);
 
 await program.parseAsync(process.argv);

@@ -46,6 +46,8 @@ export interface Alignment {
   readonly ops: readonly AlignOp[];
   readonly frames: readonly { readonly seqA: number; readonly seqB: number; readonly same: boolean; readonly pixels: number }[];
   readonly lastPair: { readonly seqA: number; readonly seqB: number } | null;
+  /** Per B seq, the A seq of the same role (0: B's own); index 0 unused. */
+  readonly aOfB: Int32Array;
   readonly timingA: TimingCollector;
   readonly timingB: TimingCollector;
   readonly normaliserA: CaptureNormaliser;
@@ -112,6 +114,7 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
   const normaliserB = new CaptureNormaliser();
   const timingB = new TimingCollector();
   const matchedA = new Uint8Array(keysA.length);
+  let aOfB = new Int32Array(eventCount(b) + 1);
   const ops: AlignOp[] = [];
   const frames: { seqA: number; seqB: number; same: boolean; pixels: number }[] = [];
   let lastPair: { seqA: number; seqB: number } | null = null;
@@ -126,6 +129,8 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
       return;
     }
     matchedA[seqA] = 1;
+    if (seq >= aOfB.length) aOfB = grow(aOfB, seq);
+    aOfB[seq] = seqA;
     matched++;
     const prevA = lastA;
     lastA = seqA;
@@ -142,10 +147,10 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     if (!matchedA[s]) ops.push({ op: 'deleted', seqA: s, seqB: null, kind: KINDS[kindsA[s]!]!, pos: s });
   }
   ops.sort((x, y) => x.pos - y.pos || (x.seqB ?? 0) - (y.seqB ?? 0));
-  return ok({ eventsA, eventsB: scannedB.value, matched, ops, frames, lastPair, timingA, timingB, normaliserA, normaliserB });
+  return ok({ eventsA, eventsB: scannedB.value, matched, ops, frames, lastPair, aOfB, timingA, timingB, normaliserA, normaliserB });
 }
 
-function grow<T extends Float64Array | Uint8Array>(arr: T, atLeast: number): T {
+function grow<T extends Float64Array | Uint8Array | Int32Array>(arr: T, atLeast: number): T {
   const next = new (arr.constructor as { new (n: number): T })(Math.max(atLeast + 1, arr.length * 2));
   next.set(arr);
   return next;
