@@ -10,6 +10,7 @@ import { Sim } from '../engine/base/sim.js';
 import { blobCompressionRatio, blobDedupRatio, bytesPerEvent, ingestEventsPerS, ingestVsRawSqliteRatio } from './capture-metrics.js';
 import { memoryTrackingOverheadRatio, vkcubeEventsPerFrame, vkcubeFramesPerS } from './app-metrics.js';
 import { recordOverheadRatio } from './record-metrics.js';
+import { bisect1mS, diff1mPeakRssMb, diff1mS } from './diff-metrics.js';
 import { exportEventsPerS, exportMbPerS, exportPeakRssMb } from './export-metrics.js';
 import { csInstructionsPerS, ioctlsPerS, pixelsPerS, shaderInstructionsPerS } from './engine-metrics.js';
 import { validateRegistry, type Metric } from './harness.js';
@@ -56,4 +57,5 @@ export const metrics: readonly Metric[] = validateRegistry([
   vkcubeFramesPerS, vkcubeEventsPerFrame, memoryTrackingOverheadRatio,
   ingestEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
   recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
+  diff1mS, diff1mPeakRssMb, bisect1mS,
 ]);
