@@ -21,10 +21,11 @@
  *   // → { ok: true, value: { eventsA: 245, eventsB: 245, matched: 245, ops: [{ op: 'changed', seqA: 131, seqB: 131, kind: 'mem.write', pos: 131 }, …], … } }
  */
 import { eventKinds, type EventKind, type Layer, type TraceEvent } from '../../engine/trace/events';
-import { KindCursor } from '../../recorder/capture/capture-cursor';
 import type { CaptureReader } from '../../recorder/capture/reader';
 import { fail, ok, type Result } from '../../recorder/capture/result';
 import { CaptureNormaliser, type NormalisedEvent } from './capture-normaliser';
+import { KindCursor } from '../../recorder/capture/capture-cursor';
+import { RowPager } from './row-pager';
 import { TimingCollector } from './timing-tracks';
 
 export type OpKind = 'inserted' | 'deleted' | 'changed';
@@ -71,8 +72,9 @@ export function scanCapture(
   reader: CaptureReader, normaliser: CaptureNormaliser,
   fn: (seq: number, e: TraceEvent, n: NormalisedEvent) => boolean | void,
   onRow?: (seq: number, causeSeq: number | null) => void,
+  realBytes = false,
 ): Result<number> {
-  const cursor = new KindCursor(reader, undefined, 1, PAGE_EVENTS);
+  const cursor = realBytes ? new KindCursor(reader, undefined, 1, PAGE_EVENTS) : new RowPager(reader, PAGE_EVENTS);
   let n = 0;
   for (let d = cursor.next(); d; d = cursor.next()) {
     n++;

@@ -15,7 +15,7 @@
  *   // → { role: 'p0/op:spawn#0', view: { kind: 'kmd.process_op', pid: 'p0', …, cause: null }, key: 3921… }
  */
 import { hashBytes } from '../../engine/base/hash';
-import type { TraceEvent } from '../../engine/trace/events';
+import type { EventKind, TraceEvent } from '../../engine/trace/events';
 import { EventRoles } from './event-roles';
 import { eventView, type View, type ViewContext } from './event-view';
 import { ValueNames } from './value-names';
@@ -25,6 +25,9 @@ export interface NormalisedEvent {
   readonly view: View;
   readonly key: number;
 }
+
+/** Kinds whose views can hold byte arrays; every other view is plain JSON already. */
+const BYTE_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['api.call', 'mem.write', 'frame.present', 'kmd.ioctl', 'kmd.job_queued']);
 
 export class CaptureNormaliser {
   readonly roles = new EventRoles();
@@ -37,7 +40,7 @@ export class CaptureNormaliser {
     const ctx: ViewContext = { roles: this.roles, names: this.names, role, groups: this.groups };
     const view = eventView(e, ctx, causeRole);
     this.groups = ctx.groups;
-    return { role, view, key: hash53(canonicalJson(view)) };
+    return { role, view, key: hash53(BYTE_KINDS.has(e.kind) ? canonicalJson(view) : JSON.stringify(view)) };
   }
 }
 

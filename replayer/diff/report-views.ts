@@ -34,7 +34,7 @@ export function collectViews(reader: CaptureReader, seqs: ReadonlySet<number>): 
     return seq < last;
   }, (seq, causeSeq) => {
     if (seqs.has(seq)) causes.set(seq, causeSeq);
-  });
+  }, true);
   if (!r.ok) return r;
   return ok(out);
 }
