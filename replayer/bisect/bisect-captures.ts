@@ -10,11 +10,13 @@
  *   among BAD's events after s, minus one). In step, that is s itself; when the
  *   bug moved an event earlier (a fence signalled at submit), GOOD is compared
  *   before the moved event, so the early signal is the departure.
- * - Checkpoints first: BAD's checkpoints at events GOOD also has a checkpoint for,
- *   compared in order by their manifest's hash with the stack configuration left
+ * - Checkpoints first: BAD's checkpoints at seqs GOOD also has a checkpoint at (the
+ *   streams are in step while the states are equal), compared in order by their
+ *   manifest's hash with the stack configuration left
  *   out (the injected bug names differ by construction; every page and chunk is
  *   named by its hash in the manifest, so no page is read). The last equal pair
- *   bounds the search from below, the first differing one from above.
+ *   bounds the search from below, the first differing one from above — and the
+ *   alignment below reads the captures only up to it (with some slack on GOOD).
  * - The search's upper bound is the first event whose state differs among: the
  *   first differing checkpoint, the first events where the two streams differ
  *   (diff's alignment), the end. The end alone is not enough: a departure heals
@@ -40,7 +42,7 @@
 import { eventText } from '../../engine/trace/events';
 import { openCapture, type CaptureReader } from '../../recorder/capture/reader';
 import { fail, ok, type Result } from '../../recorder/capture/result';
-import { alignCaptures, layerOfKind } from '../diff/align-streams';
+import { alignCaptures, eventCount, layerOfKind } from '../diff/align-streams';
 import type { SeqText } from '../diff/diff-captures';
 import { objectOf } from '../report-events';
 import { stateAt } from '../seek';
@@ -113,11 +115,19 @@ interface Probe {
   readonly bad: { stack: Stack; state: TimelessState };
 }
 
-export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: BisectOptions = {}): Result<BisectReport> {
-  const aligned = alignCaptures(good, bad, options.onProgress);
+export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: BisectOptions = {}, whole = false): Result<BisectReport> {
+  // Checkpoints first, at equal seqs: while two runs' states are equal their streams
+  // are in step. The first differing one bounds everything after: alignment (for the
+  // counterparts of events that moved) reads only up to it.
+  const checkpoints = compareCheckpoints(good, bad, (s) => s);
+  if (!checkpoints.ok) return checkpoints;
+  const bound = whole ? null : checkpoints.value.firstDifferentSeq;
+  const aligned = alignCaptures(good, bad, options.onProgress, bound === null ? {} : { toSeqB: bound, toSeqA: Math.ceil(bound * 1.25) + 4096 });
   if (!aligned.ok) return aligned;
   const al = aligned.value;
   const eventsBad = al.eventsB;
+  const totalGood = eventCount(good);
+  const totalBad = eventCount(bad);
   // counterpart[s]: the GOOD prefix that matches BAD's events up to s — everything
   // GOOD did before the first thing BAD has still to do.
   const counterpart = new Int32Array(eventsBad + 1);
@@ -126,9 +136,6 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
     counterpart[s] = next - 1;
     if (al.aOfB[s]) next = Math.min(next, al.aOfB[s]!);
   }
-
-  const checkpoints = compareCheckpoints(good, bad, al.aOfB);
-  if (!checkpoints.ok) return checkpoints;
 
   const probes: { seq: number; differs: boolean }[] = [];
   let failure: string | undefined;
@@ -143,7 +150,7 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
     const bs = timelessState(b.value.stack);
     const differs = fingerprint(gs) !== fingerprint(bs);
     probes.push({ seq, differs });
-    options.onProgress?.(al.eventsA + eventsBad, al.eventsA + eventsBad);
+    options.onProgress?.(probes.length, probes.length + 1);
     return { differs, good: { stack: g.value.stack, state: gs }, bad: { stack: b.value.stack, state: bs } };
   };
 
@@ -152,7 +159,7 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
   // the end of the run is the last resort, not the first).
   let lo = checkpoints.value.lastEqualSeq;
   const candidates: number[] = [];
-  if (checkpoints.value.firstDifferentSeq !== null) candidates.push(checkpoints.value.firstDifferentSeq);
+  if (bound !== null) candidates.push(bound);
   for (const o of al.ops.slice(0, MAX_UPPER_CANDIDATES)) {
     const s = o.seqB ?? Math.min(eventsBad, counterpartAfter(al.aOfB, o.seqA!, eventsBad));
     if (s > lo) candidates.push(s);
@@ -173,7 +180,10 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
     }
     lo = Math.max(lo, c);
   }
-  if (!atHi) return ok(report(good, bad, al.eventsA, eventsBad, checkpoints.value, probes));
+  // Nothing differs up to the differing checkpoint (its manifest differs in what the
+  // fingerprint leaves out, the clock): search the whole runs.
+  if (!atHi && bound !== null) return bisectReaders(good, bad, options, true);
+  if (!atHi) return ok(report(good, bad, totalGood, totalBad, checkpoints.value, probes));
   while (hi - lo > 1) {
     const mid = lo + Math.floor((hi - lo) / 2);
     const p = probe(mid);
@@ -190,7 +200,7 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
   const stateDiff = stateDifference(atHi.good.stack, atHi.good.state, atHi.bad.stack, atHi.bad.state);
   const writers = writersOf(bad, hi, stateDiff);
   return ok({
-    ...report(good, bad, al.eventsA, eventsBad, checkpoints.value, probes),
+    ...report(good, bad, totalGood, totalBad, checkpoints.value, probes),
     identical: false, seq: hi, seqGood: counterpart[hi]! || null,
     layer: layerOfKind(event.kind), kind: event.kind, object: objectOf(event), text: eventText(event), stateDiff, writers,
   });

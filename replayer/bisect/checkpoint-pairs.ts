@@ -6,12 +6,13 @@
  * Model: a manifest names every page and chunk by its content hash
  * (engine/snapshot-codec.ts), so equal manifests are equal states, clock included,
  * and comparing one costs one small blob per checkpoint. A BAD checkpoint counts
- * when its event has a GOOD counterpart of the same role that has a checkpoint too.
+ * when its GOOD counterpart (`goodSeqOf`: bisect asks for the same seq, the streams
+ * being in step while their states are equal) has a checkpoint too.
  * `lastEqualSeq` is the last BAD seq of an unbroken run of equal pairs from the
  * start (0 when the first pair differs or there is none), `firstDifferentSeq` the
  * BAD seq of the first differing pair.
  *
- * Example: compareCheckpoints(good, bad, aOfB)
+ * Example: compareCheckpoints(good, bad, (s) => s)
  *   // → { ok: true, value: { compared: 3, lastEqualSeq: 4097, firstDifferentSeq: 6145 } }
  */
 import type { CaptureReader } from '../../recorder/capture/reader';
@@ -38,7 +39,7 @@ function stateKey(r: CaptureReader, blob: number): number | undefined {
   return hash53(JSON.stringify(manifest));
 }
 
-export function compareCheckpoints(good: CaptureReader, bad: CaptureReader, aOfB: Int32Array): Result<CheckpointComparison> {
+export function compareCheckpoints(good: CaptureReader, bad: CaptureReader, goodSeqOf: (badSeq: number) => number): Result<CheckpointComparison> {
   const g = checkpointRows(good);
   if (!g.ok) return g;
   const b = checkpointRows(bad);
@@ -46,7 +47,7 @@ export function compareCheckpoints(good: CaptureReader, bad: CaptureReader, aOfB
   let compared = 0;
   let lastEqualSeq = 0;
   for (const [seqB, blobB] of b.value) {
-    const seqG = aOfB[seqB] ?? 0;
+    const seqG = goodSeqOf(seqB);
     const blobG = seqG ? g.value.get(seqG) : undefined;
     if (blobG === undefined) continue;
     const kg = stateKey(good, blobG);

@@ -12,6 +12,8 @@
  *   A seq of the last event B had matched before it, and a changed one at the
  *   earlier of the two (a fence B signals at submit where A signalled it at job
  *   end is first seen at the submit).
+ * - `limits` stops either pass early (bisect aligns only up to its upper bound);
+ *   then `eventsA` / `eventsB` count what was read.
  * - Nothing but numbers is kept per event; views are rebuilt for the few
  *   differences a report shows (report-views.ts). Frames matched by role are kept
  *   as seq pairs, and the last matched pair marks the end both runs reached.
@@ -85,9 +87,15 @@ export function scanCapture(
   return ok(n);
 }
 
-export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (done: number, total: number) => void): Result<Alignment> {
-  const totalA = eventCount(a);
-  const total = totalA + eventCount(b);
+export interface AlignLimits {
+  /** Stop reading A after this seq (bisect aligns only up to its bound). */
+  readonly toSeqA?: number;
+  readonly toSeqB?: number;
+}
+
+export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (done: number, total: number) => void, limits: AlignLimits = {}): Result<Alignment> {
+  const totalA = Math.min(eventCount(a), limits.toSeqA ?? Infinity);
+  const total = totalA + Math.min(eventCount(b), limits.toSeqB ?? Infinity);
   const tick = (done: number): void => {
     if (onProgress && done % PAGE_EVENTS === 0) onProgress(done, total);
   };
@@ -99,6 +107,7 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
   let keysA = new Float64Array(totalA + 1);
   let kindsA = new Uint8Array(totalA + 1);
   const scannedA = scanCapture(a, normaliserA, (seq, e, n) => {
+    if (seq > totalA) return false;
     if (seq >= keysA.length) {
       keysA = grow(keysA, seq);
       kindsA = grow(kindsA, seq);
@@ -110,7 +119,7 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     tick(seq);
   });
   if (!scannedA.ok) return scannedA;
-  const eventsA = scannedA.value;
+  const eventsA = Math.min(scannedA.value, totalA);
 
   // Pass B: look each role up in A.
   const normaliserB = new CaptureNormaliser();
@@ -122,7 +131,11 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
   let lastPair: { seqA: number; seqB: number } | null = null;
   let lastA = 0;
   let matched = 0;
+  const limitB = limits.toSeqB ?? Infinity;
+  let eventsB = 0;
   const scannedB = scanCapture(b, normaliserB, (seq, e, n) => {
+    if (seq > limitB) return false;
+    eventsB = seq;
     timingB.visit(e, n);
     tick(eventsA + seq);
     const seqA = bySeqA.get(n.role);
@@ -149,7 +162,7 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     if (!matchedA[s]) ops.push({ op: 'deleted', seqA: s, seqB: null, kind: KINDS[kindsA[s]!]!, pos: s });
   }
   ops.sort((x, y) => x.pos - y.pos || (x.seqB ?? 0) - (y.seqB ?? 0));
-  return ok({ eventsA, eventsB: scannedB.value, matched, ops, frames, lastPair, aOfB, timingA, timingB, normaliserA, normaliserB });
+  return ok({ eventsA, eventsB, matched, ops, frames, lastPair, aOfB, timingA, timingB, normaliserA, normaliserB });
 }
 
 function grow<T extends Float64Array | Uint8Array | Int32Array>(arr: T, atLeast: number): T {
