@@ -5,6 +5,10 @@
  * that differs (which BO bytes, which syncobj, group, VM, slot or stale TLB entry)
  * and the events that wrote it.
  *
+ * `tracefold bisect FILE --frame N --golden GOLDEN`: the same search with one
+ * predicate — the image FILE presents as frame N matches GOLDEN's — on that image's
+ * BO only (replayer/bisect/bisect-frame.ts).
+ *
  * Across driver revisions, bisect with git instead, replaying a golden capture on
  * each revision: `git bisect run npx tracefold replay GOLDEN --level api` (exit 0
  * same, 1 diverged, 125 cannot test; see README).
@@ -20,26 +24,45 @@
  */
 import type { Command } from 'commander';
 import { bisectCaptures, type BisectReport } from '../replayer/bisect/bisect-captures';
-import { consoleOutput, type Output } from './output';
+import { bisectFrame } from '../replayer/bisect/bisect-frame';
+import { consoleOutput, intOption, type Output } from './output';
 
 export interface BisectFlags {
   readonly json?: boolean;
+  readonly frame?: string;
+  readonly golden?: string;
 }
 
 export function registerBisect(program: Command): void {
   program
     .command('bisect')
     .description('the first event of BAD after which its state departs from GOOD\'s, the state that differs and who wrote it; exit 0 none, 1 departed, 2 trouble')
-    .argument('<good>', 'golden capture (.tfcap)')
-    .argument('<bad>', 'capture to bisect (.tfcap)')
+    .argument('<good>', 'golden capture (.tfcap); with --golden, the capture to bisect')
+    .argument('[bad]', 'capture to bisect (.tfcap)')
+    .option('--frame <n>', 'bisect FILE --frame N --golden GOLDEN: the first event after which the image FILE presents as frame N departs from GOLDEN\'s')
+    .option('--golden <file>', 'the golden capture for --frame')
     .option('--json', 'print the report as one JSON object')
-    .action((good: string, bad: string, flags: BisectFlags) => {
+    .action((good: string, bad: string | undefined, flags: BisectFlags) => {
       process.exitCode = bisectCommand(good, bad, flags);
     });
 }
 
-export function bisectCommand(good: string, bad: string, flags: BisectFlags, io: Output = consoleOutput): number {
-  const r = bisectCaptures(good, bad);
+export function bisectCommand(first: string, second: string | undefined, flags: BisectFlags, io: Output = consoleOutput): number {
+  const say = (m: string): number => {
+    io.err(`tracefold bisect: ${m}`);
+    return 2;
+  };
+  let r: ReturnType<typeof bisectCaptures>;
+  if (flags.frame !== undefined || flags.golden !== undefined) {
+    const frame = intOption('frame', flags.frame, 0);
+    if (frame === undefined || typeof frame === 'object') return say(frame === undefined ? '--golden needs --frame N' : frame.error);
+    if (!flags.golden) return say('--frame needs --golden GOLDEN');
+    if (second !== undefined) return say('with --frame, give one capture: bisect FILE --frame N --golden GOLDEN');
+    r = bisectFrame(first, flags.golden, frame);
+  } else {
+    if (second === undefined) return say('give GOOD and BAD, or FILE --frame N --golden GOLDEN');
+    r = bisectCaptures(first, second);
+  }
   if (!r.ok) {
     io.err(`tracefold bisect: ${r.error.message}`);
     return 2;

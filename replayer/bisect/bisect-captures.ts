@@ -50,6 +50,8 @@ import { compareCheckpoints, type CheckpointComparison } from './checkpoint-pair
 import { stateDifference, type StateDifference } from './state-difference';
 import { fingerprint, timelessState, type TimelessState } from './state-fingerprint';
 import type { Stack } from '../../engine/stack';
+import { hashBytes } from '../../engine/base/hash';
+import { boBytes } from '../diff/bo-diff';
 
 export interface BisectSide {
   readonly path: string;
@@ -81,6 +83,11 @@ export interface BisectReport {
 
 export interface BisectOptions {
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Bisect one BO only (bisect-frame.ts): the state compared is that BO's bytes
+   * (pid and GEM handle, the same in both runs), searched up to BAD's seq `until`.
+   */
+  readonly focus?: { readonly pid: number; readonly handle: number; readonly until: number };
 }
 
 const MAX_WRITERS = 12;
@@ -148,7 +155,10 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
     }
     const gs = timelessState(g.value.stack);
     const bs = timelessState(b.value.stack);
-    const differs = fingerprint(gs) !== fingerprint(bs);
+    const focus = options.focus;
+    const differs = focus
+      ? focusedHash(g.value.stack, focus) !== focusedHash(b.value.stack, focus)
+      : fingerprint(gs) !== fingerprint(bs);
     probes.push({ seq, differs });
     options.onProgress?.(probes.length, probes.length + 1);
     return { differs, good: { stack: g.value.stack, state: gs }, bad: { stack: b.value.stack, state: bs } };
@@ -164,7 +174,8 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
     const s = o.seqB ?? Math.min(eventsBad, counterpartAfter(al.aOfB, o.seqA!, eventsBad));
     if (s > lo) candidates.push(s);
   }
-  candidates.push(eventsBad);
+  if (options.focus) candidates.splice(0, candidates.length, options.focus.until);
+  else candidates.push(eventsBad);
   let hi = 0;
   let atHi: Probe | undefined;
   const tried = new Set<number>();
@@ -182,7 +193,7 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
   }
   // Nothing differs up to the differing checkpoint (its manifest differs in what the
   // fingerprint leaves out, the clock): search the whole runs.
-  if (!atHi && bound !== null) return bisectReaders(good, bad, options, true);
+  if (!atHi && bound !== null && !options.focus) return bisectReaders(good, bad, options, true);
   if (!atHi) return ok(report(good, bad, totalGood, totalBad, checkpoints.value, probes));
   while (hi - lo > 1) {
     const mid = lo + Math.floor((hi - lo) / 2);
@@ -197,13 +208,23 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
   const at = bad.events({ fromSeq: hi, toSeq: hi });
   if (!at.ok) return at;
   const event = at.value[0]!.event;
-  const stateDiff = stateDifference(atHi.good.stack, atHi.good.state, atHi.bad.stack, atHi.bad.state);
+  const full = stateDifference(atHi.good.stack, atHi.good.state, atHi.bad.stack, atHi.bad.state);
+  const focus = options.focus;
+  const stateDiff = focus
+    ? { bos: full.bos.filter((x) => x.handles.some((h) => h.pid === focus.pid && h.handle === focus.handle)), objects: [] }
+    : full;
   const writers = writersOf(bad, hi, stateDiff);
   return ok({
     ...report(good, bad, totalGood, totalBad, checkpoints.value, probes),
     identical: false, seq: hi, seqGood: counterpart[hi]! || null,
     layer: layerOfKind(event.kind), kind: event.kind, object: objectOf(event), text: eventText(event), stateDiff, writers,
   });
+}
+
+/** The focused BO's bytes, hashed ('absent' when the process has no such handle). */
+function focusedHash(stack: Stack, focus: { pid: number; handle: number }): string {
+  const bytes = boBytes(stack, focus.pid, focus.handle);
+  return bytes ? hashBytes(bytes) : 'absent';
 }
 
 function side(r: CaptureReader, events: number): BisectSide {
