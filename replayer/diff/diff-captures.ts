@@ -170,7 +170,7 @@ export function diffReaders(a: CaptureReader, b: CaptureReader, options: DiffOpt
   const first = changes[0];
   const firstDivergence: FirstDivergence | null = first ? {
     ...first,
-    contextA: first.seqA !== null ? texts(contextAround(a, first.seqA)) : nearby(a, al.ops[0]!, al),
+    contextA: first.seqA !== null ? texts(contextAround(a, first.seqA)) : nearby(a, al.ops[0]!),
     contextB: first.seqB !== null ? texts(contextAround(b, first.seqB)) : [],
     causesA: first.seqA !== null ? chainOf(a, va.value.get(first.seqA)) : [],
     causesB: first.seqB !== null ? chainOf(b, vb.value.get(first.seqB)) : [],
@@ -209,7 +209,7 @@ function texts(events: readonly { seq: number; text: string }[]): SeqText[] {
 }
 
 /** Context in A for an event only B has: the events around where it would sit. */
-function nearby(a: CaptureReader, o: AlignOp, _al: Alignment): SeqText[] {
+function nearby(a: CaptureReader, o: AlignOp): SeqText[] {
   const at = Math.max(1, Math.floor(o.pos));
   return texts(contextAround(a, at));
 }
