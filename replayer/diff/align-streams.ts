@@ -119,6 +119,7 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     tick(seq);
   });
   if (!scannedA.ok) return scannedA;
+  normaliserA.roles.release();
   const eventsA = Math.min(scannedA.value, totalA);
 
   // Pass B: look each role up in A.
@@ -156,6 +157,8 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     if (e.kind === 'frame.present') frames.push({ seqA, seqB: seq, same, pixels: e.width * e.height });
   });
   if (!scannedB.ok) return scannedB;
+  normaliserB.roles.release();
+  bySeqA.clear();
   onProgress?.(total, total);
 
   for (let s = 1; s <= eventsA; s++) {

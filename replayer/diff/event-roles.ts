@@ -43,7 +43,7 @@ type RoleRule<K extends EventKind> = (e: EventOf<K>, r: EventRoles, cause: strin
 
 export class EventRoles {
   /** seq → role (index = seq). */
-  private readonly bySeq: string[] = [''];
+  private bySeq: string[] = [''];
   private readonly counters = new Map<string, number>();
   private readonly pids = new Map<number, string>();
   private readonly ioctls = new Map<number, string>();
@@ -58,6 +58,12 @@ export class EventRoles {
     this.bySeq[seq] = role;
     if (ANCHORS.has(e.kind)) this.anchor = role;
     return role;
+  }
+
+  /** Drops what only a pass in progress needs (roles by seq, child counters): names stay. */
+  release(): void {
+    this.bySeq.length = 1;
+    this.counters.clear();
   }
 
   roleOf(seq: number): string | undefined {

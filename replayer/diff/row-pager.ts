@@ -23,6 +23,7 @@ import type { EventKind, TraceEvent } from '../../engine/trace/events';
 import { KindCursor } from '../../recorder/capture/capture-cursor';
 import type { CaptureReader, DecodedEvent } from '../../recorder/capture/reader';
 import type { CaptureError } from '../../recorder/capture/result';
+import { decodeBlob } from '../../recorder/capture/blob-codec';
 import { decodeEvent } from '../../recorder/capture/row-codec';
 
 const BYTES_READ: ReadonlySet<EventKind> = new Set<EventKind>(['kmd.ioctl']);
@@ -35,6 +36,9 @@ export class RowPager {
   private readonly kinds = new Map<number, string>();
   private readonly standIns = new Map<number, Uint8Array>();
   private readonly cursor: KindCursor | undefined;
+  /** The real bytes of the page's BYTES_READ blobs, fetched in one query per page. */
+  private bytes = new Map<number, Uint8Array>();
+  private readonly bytesKindIds = new Set<number>();
   error: CaptureError | undefined;
 
   constructor(private readonly reader: CaptureReader, private readonly pageSize = 8192) {
@@ -44,9 +48,28 @@ export class RowPager {
       return;
     }
     const kinds = reader.query('SELECT id, name FROM kinds');
-    if (kinds.ok) for (const [id, name] of kinds.value.rows) this.kinds.set(Number(id), String(name));
+    if (kinds.ok) {
+      for (const [id, name] of kinds.value.rows) {
+        this.kinds.set(Number(id), String(name));
+        if (BYTES_READ.has(String(name) as EventKind)) this.bytesKindIds.add(Number(id));
+      }
+    }
     const blobs = reader.query('SELECT id, hash FROM blobs');
     if (blobs.ok) for (const [id, hash] of blobs.value.rows) this.standIns.set(Number(id), standIn(String(hash)));
+  }
+
+  /** One query for every blob the page's BYTES_READ rows reference (instead of one per blob). */
+  private prefetch(): void {
+    const ids = new Set<number>();
+    for (const row of this.page) {
+      if (!this.bytesKindIds.has(Number(row[2]))) continue;
+      for (const m of String(row[4]).matchAll(/"\$blob":(\d+)/g)) ids.add(Number(m[1]));
+    }
+    this.bytes = new Map();
+    if (ids.size === 0) return;
+    const q = this.reader.query(`SELECT id, codec, data FROM blobs WHERE id IN (${[...ids].join(',')})`);
+    if (!q.ok) return;
+    for (const [id, codec, data] of q.value.rows) this.bytes.set(Number(id), decodeBlob(String(codec), data as Uint8Array));
   }
 
   next(): DecodedEvent | undefined {
@@ -66,6 +89,7 @@ export class RowPager {
       }
       this.page = q.value.rows;
       this.index = 0;
+      this.prefetch();
       if (this.page.length < this.pageSize) this.done = true;
       if (this.page.length === 0) return undefined;
       this.nextSeq = Number(this.page[this.page.length - 1]![0]) + 1;
@@ -73,7 +97,7 @@ export class RowPager {
     const row = this.page[this.index++]!;
     const seq = Number(row[0]);
     const kind = this.kinds.get(Number(row[2])) ?? '?';
-    const blob = BYTES_READ.has(kind as EventKind) ? (id: number) => this.reader.blob(id) : (id: number) => this.standIns.get(id);
+    const blob = BYTES_READ.has(kind as EventKind) ? (id: number) => this.bytes.get(id) ?? this.reader.blob(id) : (id: number) => this.standIns.get(id);
     const d = decodeEvent({ ts_ns: Number(row[1]), dur_ns: null, pid: null, kind, args: String(row[4]) }, blob);
     if (!d.ok) {
       this.error = { code: 'bad-row', message: `event ${seq}: ${d.error.message}` };
