@@ -3,8 +3,9 @@
  * of events whatever the captures' differences.
  *
  * Model
- * - Pass A keeps, per role, the event's seq and view key (two numbers and the role
- *   string); pass B looks each of its events' role up. Same role, same key: the
+ * - Each capture is scanned into plain numbers (side-scan.ts: per seq the role's
+ *   hash, the view's key, the kind) — B in a worker thread while A is scanned here
+ *   (parallel-scan.ts) — then joined: each of B's roles is looked up among A's. Same role, same key: the
  *   same event. Same role, another key: `changed`. A role only B has: `inserted`;
  *   only A has: `deleted`.
  * - Every difference gets a position in A's order, so "first" means the same thing
@@ -25,9 +26,11 @@
 import { eventKinds, type EventKind, type Layer, type TraceEvent } from '../../engine/trace/events';
 import type { CaptureReader } from '../../recorder/capture/reader';
 import { fail, ok, type Result } from '../../recorder/capture/result';
-import { CaptureNormaliser, type NormalisedEvent } from './capture-normaliser';
+import type { CaptureNormaliser, NormalisedEvent } from './capture-normaliser';
 import { KindCursor } from '../../recorder/capture/capture-cursor';
 import { RowPager } from './row-pager';
+import { startScan } from './parallel-scan';
+import { KINDS, scanSide } from './side-scan';
 import { TimingCollector } from './timing-tracks';
 
 export type OpKind = 'inserted' | 'deleted' | 'changed';
@@ -53,13 +56,14 @@ export interface Alignment {
   readonly aOfB: Int32Array;
   readonly timingA: TimingCollector;
   readonly timingB: TimingCollector;
-  readonly normaliserA: CaptureNormaliser;
-  readonly normaliserB: CaptureNormaliser;
+  /** A BO's name by role at the end of each scan (unnamed: `pid<P>:<handle>`). */
+  readonly boNameA: (pid: number, handle: number) => string;
+  readonly boNameB: (pid: number, handle: number) => string;
 }
 
 const PAGE_EVENTS = 8192;
-const KINDS = Object.keys(eventKinds) as EventKind[];
-const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
+/** Below this many events in B, both captures are scanned in the calling thread. */
+const PARALLEL_MIN_EVENTS = 50_000;
 
 export function layerOfKind(kind: string): Layer {
   return eventKinds[kind as EventKind]?.layer ?? 'api';
@@ -94,82 +98,66 @@ export interface AlignLimits {
 }
 
 export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (done: number, total: number) => void, limits: AlignLimits = {}): Result<Alignment> {
-  const totalA = Math.min(eventCount(a), limits.toSeqA ?? Infinity);
-  const total = totalA + Math.min(eventCount(b), limits.toSeqB ?? Infinity);
-  const tick = (done: number): void => {
-    if (onProgress && done % PAGE_EVENTS === 0) onProgress(done, total);
-  };
-
-  // Pass A: role → seq, and per seq the key and kind.
-  const normaliserA = new CaptureNormaliser();
-  const timingA = new TimingCollector();
-  const bySeqA = new Map<string, number>();
-  let keysA = new Float64Array(totalA + 1);
-  let kindsA = new Uint8Array(totalA + 1);
-  const scannedA = scanCapture(a, normaliserA, (seq, e, n) => {
-    if (seq > totalA) return false;
-    if (seq >= keysA.length) {
-      keysA = grow(keysA, seq);
-      kindsA = grow(kindsA, seq);
-    }
-    bySeqA.set(n.role, seq);
-    keysA[seq] = n.key;
-    kindsA[seq] = KIND_INDEX.get(e.kind)!;
-    timingA.visit(e, n);
-    tick(seq);
+  const countA = eventCount(a);
+  const countB = eventCount(b);
+  const limitA = limits.toSeqA ?? Infinity;
+  const limitB = limits.toSeqB ?? Infinity;
+  const total = Math.min(countA, limitA) + Math.min(countB, limitB);
+  // B is scanned in a worker while this thread scans A (parallel-scan.ts); small
+  // captures are not worth a thread.
+  const pending = Math.min(countB, limitB) >= PARALLEL_MIN_EVENTS ? startScan(b.path, limitB) : undefined;
+  const scannedA = scanSide(a, countA, limitA, (seq) => {
+    if (onProgress && seq % PAGE_EVENTS === 0) onProgress(pending ? 2 * seq : seq, total);
   });
   if (!scannedA.ok) return scannedA;
-  normaliserA.roles.release();
-  const eventsA = Math.min(scannedA.value, totalA);
+  const scannedB = pending?.wait() ?? scanSide(b, countB, limitB, (seq) => {
+    if (onProgress && seq % PAGE_EVENTS === 0) onProgress(scannedA.value.events + seq, total);
+  });
+  if (!scannedB.ok) return scannedB;
+  const A = scannedA.value;
+  const B = scannedB.value;
+  const eventsA = A.events;
+  const eventsB = B.events;
 
-  // Pass B: look each role up in A.
-  const normaliserB = new CaptureNormaliser();
-  const timingB = new TimingCollector();
-  const matchedA = new Uint8Array(keysA.length);
-  let aOfB = new Int32Array(eventCount(b) + 1);
+  const byRoleA = new Map<number, number>();
+  for (let s = 1; s <= eventsA; s++) byRoleA.set(A.roles[s]!, s);
+  const matchedA = new Uint8Array(eventsA + 1);
+  const aOfB = new Int32Array(eventsB + 1);
+  const pixelsB = new Map(B.frames);
   const ops: AlignOp[] = [];
   const frames: { seqA: number; seqB: number; same: boolean; pixels: number }[] = [];
   let lastPair: { seqA: number; seqB: number } | null = null;
   let lastA = 0;
   let matched = 0;
-  const limitB = limits.toSeqB ?? Infinity;
-  let eventsB = 0;
-  const scannedB = scanCapture(b, normaliserB, (seq, e, n) => {
-    if (seq > limitB) return false;
-    eventsB = seq;
-    timingB.visit(e, n);
-    tick(eventsA + seq);
-    const seqA = bySeqA.get(n.role);
-    if (seqA === undefined || matchedA[seqA]) {
-      ops.push({ op: 'inserted', seqA: null, seqB: seq, kind: e.kind, pos: lastA + 0.5 });
-      return;
+  for (let seq = 1; seq <= eventsB; seq++) {
+    const kind = KINDS[B.kinds[seq]!]!;
+    const seqA = byRoleA.get(B.roles[seq]!);
+    if (seqA === undefined || matchedA[seqA] || A.kinds[seqA] !== B.kinds[seq]) {
+      ops.push({ op: 'inserted', seqA: null, seqB: seq, kind, pos: lastA + 0.5 });
+      continue;
     }
     matchedA[seqA] = 1;
-    if (seq >= aOfB.length) aOfB = grow(aOfB, seq);
     aOfB[seq] = seqA;
     matched++;
     const prevA = lastA;
     lastA = seqA;
     if (lastPair === null || seqA > lastPair.seqA) lastPair = { seqA, seqB: seq };
-    const same = keysA[seqA] === n.key;
+    const same = A.keys[seqA] === B.keys[seq];
     // A changed event sits where it happened first: at its A seq, or earlier where B had it.
-    if (!same) ops.push({ op: 'changed', seqA, seqB: seq, kind: e.kind, pos: Math.min(seqA, prevA + 0.5) });
-    if (e.kind === 'frame.present') frames.push({ seqA, seqB: seq, same, pixels: e.width * e.height });
-  });
-  if (!scannedB.ok) return scannedB;
-  normaliserB.roles.release();
-  bySeqA.clear();
+    if (!same) ops.push({ op: 'changed', seqA, seqB: seq, kind, pos: Math.min(seqA, prevA + 0.5) });
+    if (kind === 'frame.present') frames.push({ seqA, seqB: seq, same, pixels: pixelsB.get(seq) ?? 0 });
+  }
   onProgress?.(total, total);
-
   for (let s = 1; s <= eventsA; s++) {
-    if (!matchedA[s]) ops.push({ op: 'deleted', seqA: s, seqB: null, kind: KINDS[kindsA[s]!]!, pos: s });
+    if (!matchedA[s]) ops.push({ op: 'deleted', seqA: s, seqB: null, kind: KINDS[A.kinds[s]!]!, pos: s });
   }
   ops.sort((x, y) => x.pos - y.pos || (x.seqB ?? 0) - (y.seqB ?? 0));
-  return ok({ eventsA, eventsB, matched, ops, frames, lastPair, aOfB, timingA, timingB, normaliserA, normaliserB });
-}
-
-function grow<T extends Float64Array | Uint8Array | Int32Array>(arr: T, atLeast: number): T {
-  const next = new (arr.constructor as { new (n: number): T })(Math.max(atLeast + 1, arr.length * 2));
-  next.set(arr);
-  return next;
+  const namesA = new Map(A.boNames);
+  const namesB = new Map(B.boNames);
+  return ok({
+    eventsA, eventsB, matched, ops, frames, lastPair, aOfB,
+    timingA: TimingCollector.from(A.timing), timingB: TimingCollector.from(B.timing),
+    boNameA: (pid, handle) => namesA.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
+    boNameB: (pid, handle) => namesB.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
+  });
 }

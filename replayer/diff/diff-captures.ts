@@ -274,12 +274,11 @@ function finalDifferences(a: CaptureReader, b: CaptureReader, al: Alignment, seq
   const sa = stateAt(a, seqA);
   const sb = stateAt(b, seqB);
   if (!sa.ok || !sb.ok) return [];
-  const nameOf = (n: Alignment['normaliserA'], pid: number, handle: number): string | number => n.names.name(n.roles.proc(pid), 'bo', handle);
-  const inB = new Map<string | number, { pid: number; handle: number; bytes: Uint8Array }>();
-  for (const bo of stackBos(sb.value.stack)) inB.set(nameOf(al.normaliserB, bo.pid, bo.handle), bo);
+  const inB = new Map<string, { pid: number; handle: number; bytes: Uint8Array }>();
+  for (const bo of stackBos(sb.value.stack)) inB.set(al.boNameB(bo.pid, bo.handle), bo);
   const out: MemoryDifference[] = [];
   for (const bo of stackBos(sa.value.stack)) {
-    const other = inB.get(nameOf(al.normaliserA, bo.pid, bo.handle));
+    const other = inB.get(al.boNameA(bo.pid, bo.handle));
     if (!other) continue;
     const d = diffBytes(bo.bytes, other.bytes);
     if (d.differingBytes > 0) out.push({ bo: `bo:${bo.handle}`, pid: bo.pid, atSeqA: seqA, atSeqB: seqB, sizeBytesA: bo.bytes.length, sizeBytesB: other.bytes.length, ...d });

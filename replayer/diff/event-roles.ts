@@ -83,6 +83,11 @@ export class EventRoles {
     return this.pids.get(pid) ?? `pid${pid}`;
   }
 
+  /** Every spawned pid with its name. */
+  processes(): [number, string][] {
+    return [...this.pids];
+  }
+
   spawned(pid: number): void {
     if (!this.pids.has(pid)) this.pids.set(pid, `p${this.pids.size}`);
   }

@@ -33,12 +33,29 @@ export interface JobTiming {
 
 interface Track { label: string; jobs: number; totalDurNs: number }
 
+/** A collector's results as plain data (what a scan worker sends back). */
+export interface TimingData {
+  readonly tracks: readonly [string, Track][];
+  readonly jobs: readonly [string, { track: string; durNs: number }][];
+}
+
 export class TimingCollector {
   readonly tracks = new Map<string, Track>();
   /** Job role → duration. */
   readonly jobs = new Map<string, { track: string; durNs: number }>();
   private readonly jobTrack = new Map<number, { key: string; role: string }>();
   private readonly started = new Map<number, number>();
+
+  data(): TimingData {
+    return { tracks: [...this.tracks], jobs: [...this.jobs] };
+  }
+
+  static from(d: TimingData): TimingCollector {
+    const c = new TimingCollector();
+    for (const [k, t] of d.tracks) c.tracks.set(k, t);
+    for (const [k, j] of d.jobs) c.jobs.set(k, j);
+    return c;
+  }
 
   visit(e: TraceEvent, n: NormalisedEvent): void {
     switch (e.kind) {

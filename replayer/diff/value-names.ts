@@ -36,6 +36,16 @@ export class ValueNames {
     return this.table.get(`${scope}|${ns}|${value}`) ?? value;
   }
 
+  /** Every learned value of namespace `ns`: [scope, value, name]. */
+  entries(ns: string): [string, string, string][] {
+    const out: [string, string, string][] = [];
+    for (const [key, name] of this.table) {
+      const [scope, n, value] = key.split('|') as [string, string, string];
+      if (n === ns) out.push([scope, value, name]);
+    }
+    return out;
+  }
+
   has(scope: string, ns: string, value: number | string): boolean {
     return this.table.has(`${scope}|${ns}|${value}`);
   }
