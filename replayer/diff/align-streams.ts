@@ -85,7 +85,7 @@ export function scanCapture(
   for (let d = cursor.next(); d; d = cursor.next()) {
     n++;
     onRow?.(d.seq, d.causeSeq);
-    if (fn(d.seq, d.event, normaliser.visit(d.seq, d.causeSeq, d.event)) === false) break;
+    if (fn(d.seq, d.event, normaliser.visit(d.seq, d.causeSeq, d.event, (d as { readonly argsText?: string }).argsText)) === false) break;
   }
   if (cursor.error) return fail('bad-row', `${reader.path}: ${cursor.error.message}`);
   return ok(n);

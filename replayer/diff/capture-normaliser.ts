@@ -29,24 +29,48 @@ export interface NormalisedEvent {
 /** Kinds whose views can hold byte arrays; every other view is plain JSON already. */
 const BYTE_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['api.call', 'mem.write', 'frame.present', 'kmd.ioctl', 'kmd.job_queued']);
 
+/**
+ * Kinds that name nothing and learn nothing (register traffic, interrupts): their
+ * view is their stored fields as they are, so a keys-only scan hashes the row's
+ * args text (or the same JSON rebuilt from the event) instead of building a view.
+ */
+const RAW_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['hw.mmio', 'hw.irq']);
+const EMPTY_VIEW: View = {};
+
 export class CaptureNormaliser {
   readonly roles = new EventRoles();
   readonly names = new ValueNames();
   private groups = 0;
 
-  visit(seq: number, causeSeq: number | null, e: TraceEvent): NormalisedEvent {
+  /** `keysOnly`: views of RAW_KINDS are not built (a scan needs keys; a report needs views). */
+  constructor(private readonly options: { readonly keysOnly?: boolean } = {}) {}
+
+  visit(seq: number, causeSeq: number | null, e: TraceEvent, argsText?: string): NormalisedEvent {
     const causeRole = causeSeq !== null ? this.roles.roleOf(causeSeq) : undefined;
     const role = this.roles.assign(seq, causeSeq, e);
+    if (this.options.keysOnly && RAW_KINDS.has(e.kind)) {
+      const fields = argsText ?? JSON.stringify(e, Object.keys(e).filter((k) => k !== 'kind' && k !== 'tsNs'));
+      return { role, view: EMPTY_VIEW, key: hash53(`${e.kind}|${fields}|${causeRole ?? ''}`) };
+    }
     const ctx: ViewContext = { roles: this.roles, names: this.names, role, groups: this.groups };
     const view = eventView(e, ctx, causeRole);
     this.groups = ctx.groups;
-    return { role, view, key: hash53(BYTE_KINDS.has(e.kind) ? canonicalJson(view) : JSON.stringify(view)) };
+    return { role, view, key: hash53(BYTE_KINDS.has(e.kind) && containsBytes(view) ? canonicalJson(view) : JSON.stringify(view)) };
   }
 }
 
 /** JSON with byte arrays as `#<content hash>`. */
 export function canonicalJson(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? `#${x.length}:${hashBytes(x)}` : x));
+}
+
+function containsBytes(v: unknown): boolean {
+  if (v instanceof Uint8Array) return true;
+  if (Array.isArray(v)) return v.some(containsBytes);
+  if (typeof v === 'object' && v !== null) {
+    for (const k in v) if (containsBytes((v as Record<string, unknown>)[k])) return true;
+  }
+  return false;
 }
 
 /** A 53-bit FNV-1a-style hash of a string (two 32-bit lanes). */

@@ -72,7 +72,8 @@ export class RowPager {
     for (const [id, codec, data] of q.value.rows) this.bytes.set(Number(id), decodeBlob(String(codec), data as Uint8Array));
   }
 
-  next(): DecodedEvent | undefined {
+  /** The next event; from `event_rows`, with its stored args text. */
+  next(): (DecodedEvent & { readonly argsText?: string }) | undefined {
     if (this.cursor) {
       const d = this.cursor.next();
       if (this.cursor.error) this.error = this.cursor.error;
@@ -105,7 +106,7 @@ export class RowPager {
       this.page = [];
       return undefined;
     }
-    return { seq, causeSeq: row[3] === null ? null : Number(row[3]), event: d.value as TraceEvent };
+    return { seq, causeSeq: row[3] === null ? null : Number(row[3]), event: d.value as TraceEvent, argsText: String(row[4]) };
   }
 }
 

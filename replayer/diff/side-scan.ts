@@ -34,7 +34,7 @@ export interface SideScan {
 }
 
 export function scanSide(reader: CaptureReader, total: number, limit: number, tick?: (seq: number) => void): Result<SideScan> {
-  const normaliser = new CaptureNormaliser();
+  const normaliser = new CaptureNormaliser({ keysOnly: true });
   const timing = new TimingCollector();
   const n = Math.min(total, limit);
   const roles = new Float64Array(n + 1);
