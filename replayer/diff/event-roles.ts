@@ -39,11 +39,22 @@ const ANCHORS: ReadonlySet<EventKind> = new Set<EventKind>([
   'kmd.ioctl_enter', 'kmd.ioctl', 'kmd.process_op', 'hw.irq', 'hw.job', 'hw.fault', 'kmd.reset',
 ]);
 
+/**
+ * The kinds recorder/causality.ts names as causes (docs/capture-format.md): only
+ * their roles are kept by seq, so a million register accesses cost no memory after
+ * they are counted. A cause of another kind (a capture linked by something else)
+ * reads as no cause: the rule's fallback places the event, the same way in both
+ * captures.
+ */
+const CAUSES: ReadonlySet<EventKind> = new Set<EventKind>([
+  'api.call', 'kmd.ioctl_enter', 'kmd.job_queued', 'kmd.job_started', 'kmd.job_finished', 'kmd.fence_signal',
+]);
+
 type RoleRule<K extends EventKind> = (e: EventOf<K>, r: EventRoles, cause: string | undefined) => string;
 
 export class EventRoles {
-  /** seq → role (index = seq). */
-  private bySeq: string[] = [''];
+  /** seq → role, for the kinds other events name as their cause (CAUSES). */
+  private readonly bySeq = new Map<number, string>();
   private readonly counters = new Map<string, number>();
   private readonly pids = new Map<number, string>();
   private readonly ioctls = new Map<number, string>();
@@ -53,21 +64,22 @@ export class EventRoles {
 
   /** The role of event `seq` (its cause at `causeSeq`, if any); events must come in seq order. */
   assign(seq: number, causeSeq: number | null, e: TraceEvent): string {
-    const cause = causeSeq !== null ? this.bySeq[causeSeq] : undefined;
+    const cause = causeSeq !== null ? this.bySeq.get(causeSeq) : undefined;
     const role = (ROLE_RULES[e.kind] as RoleRule<EventKind>)(e as never, this, cause);
-    this.bySeq[seq] = role;
+    if (CAUSES.has(e.kind)) this.bySeq.set(seq, role);
     if (ANCHORS.has(e.kind)) this.anchor = role;
     return role;
   }
 
   /** Drops what only a pass in progress needs (roles by seq, child counters): names stay. */
   release(): void {
-    this.bySeq.length = 1;
+    this.bySeq.clear();
     this.counters.clear();
   }
 
+  /** The role of `seq`, when it is of a kind that causes others (CAUSES). */
   roleOf(seq: number): string | undefined {
-    return this.bySeq[seq];
+    return this.bySeq.get(seq);
   }
 
   /** `<parent>/<what>#n`, n counting per parent and what. */
