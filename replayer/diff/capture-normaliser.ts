@@ -17,6 +17,7 @@
 import { hashBytes } from '../../engine/base/hash';
 import type { EventKind, TraceEvent } from '../../engine/trace/events';
 import { EventRoles } from './event-roles';
+import { hash53 } from './hash53';
 import { eventView, type View, type ViewContext } from './event-view';
 import { ValueNames } from './value-names';
 
@@ -73,16 +74,4 @@ function containsBytes(v: unknown): boolean {
   return false;
 }
 
-/** A 53-bit FNV-1a-style hash of a string (two 32-bit lanes). */
-export function hash53(s: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9e3779b9;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 0x01000193);
-    h2 = Math.imul(h2 ^ ch, 0x5bd1e995);
-  }
-  h1 >>>= 0;
-  h2 >>>= 0;
-  return (h2 & 0x1fffff) * 0x1_0000_0000 + h1;
-}
+export { hash53 };

@@ -26,6 +26,7 @@
  *   `p0.t0:call#24/enter#0/ret`, whatever seq and fd it had.
  */
 import type { EventKind, EventOf, TraceEvent } from '../../engine/trace/events';
+import { hash53 } from './hash53';
 
 /**
  * Events that open a context register traffic happens in: a call, an ioctl (its
@@ -55,7 +56,8 @@ type RoleRule<K extends EventKind> = (e: EventOf<K>, r: EventRoles, cause: strin
 export class EventRoles {
   /** seq → role, for the kinds other events name as their cause (CAUSES). */
   private readonly bySeq = new Map<number, string>();
-  private readonly counters = new Map<string, number>();
+  /** hash53(`parent/what`) → children so far (hashed: the keys would outweigh the roles). */
+  private readonly counters = new Map<number, number>();
   private readonly pids = new Map<number, string>();
   private readonly ioctls = new Map<number, string>();
   private readonly jobs = new Map<number, string>();
@@ -85,8 +87,9 @@ export class EventRoles {
   /** `<parent>/<what>#n`, n counting per parent and what. */
   child(parent: string, what: string): string {
     const key = `${parent}/${what}`;
-    const n = this.counters.get(key) ?? 0;
-    this.counters.set(key, n + 1);
+    const h = hash53(key);
+    const n = this.counters.get(h) ?? 0;
+    this.counters.set(h, n + 1);
     return `${key}#${n}`;
   }
 
