@@ -33,11 +33,11 @@
  * - `identical`: the states are equal at the end of both runs (and at every
  *   compared checkpoint): nothing departed.
  *
- * Example (triangle, clean vs --inject dma… ):
+ * Example (stress, size 64, clean vs --inject dma-drop-partial-page):
  *   bisectCaptures('good.tfcap', 'bad.tfcap')
- *   // → { ok: true, value: { identical: false, seq: 162, seqGood: 162, layer: 'hw', kind: 'hw.job', object: 'slot:0',
- *   //     stateDiff: { bos: [{ id: 3, ranges: [{ offsetBytes: 0, lengthBytes: 16 }], differingBytes: 16, … }], objects: [] },
- *   //     writers: [{ seq: 145, text: 'mem.write …' }, { seq: 162, text: 'dma COPY …' }], … } }
+ *   // → { ok: true, value: { identical: false, seq: 178, seqGood: 178, layer: 'hw', kind: 'hw.irq', object: 'irq:job',
+ *   //     stateDiff: { bos: [{ id: 11, handles: [{ pid: 100, handle: 3 }], ranges: [{ offsetBytes: 0, lengthBytes: 16 }], differingBytes: 16, … }], objects: [] },
+ *   //     writers: [{ seq: 162, text: 'dma COPY slot=0 ok work=16 <204ns>' }, …, { seq: 178, text: 'irq job status=0x1' }], … } }
  */
 import { eventText } from '../../engine/trace/events';
 import { openCapture, type CaptureReader } from '../../recorder/capture/reader';

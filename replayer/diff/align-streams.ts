@@ -21,7 +21,7 @@
  *
  * Example (triangle, clean vs --inject wrong-vertex-stride):
  *   alignCaptures(a, b)
- *   // → { ok: true, value: { eventsA: 245, eventsB: 245, matched: 245, ops: [{ op: 'changed', seqA: 131, seqB: 131, kind: 'mem.write', pos: 131 }, …], … } }
+ *   // → { ok: true, value: { eventsA: 245, eventsB: 245, matched: 245, ops: [{ op: 'changed', seqA: 137, seqB: 137, kind: 'mem.write', pos: 137 }, …], … } }
  */
 import { eventKinds, type EventKind, type Layer, type TraceEvent } from '../../engine/trace/events';
 import type { CaptureReader } from '../../recorder/capture/reader';

@@ -22,10 +22,10 @@
  *   a second walk up to the last reported difference only when there is one, plus
  *   seeks for the memory points.
  *
- * Example (triangle, seed 1 vs the same with --inject wrong-vertex-stride):
+ * Example (triangle at 64×64, seed 1, vs the same with --inject wrong-vertex-stride):
  *   diffCaptures('clean.tfcap', 'bad.tfcap')
  *   // → { ok: true, value: { identical: false, summary: [{ layer: 'api', kind: 'mem.write', inserted: 0, deleted: 0, changed: 1 }, …],
- *   //     firstDivergence: { seqA: 131, seqB: 131, layer: 'api', kind: 'mem.write', object: 'bo:5', fields: [{ path: 'bytes', … }], … }, … } }
+ *   //     firstDivergence: { seqA: 137, seqB: 137, layer: 'api', kind: 'mem.write', object: 'bo:5', fields: [{ path: 'bytes', … }], … }, … } }
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,10 +6,10 @@
  *
  * Model
  * - Roots are the app's calls: `api.call` is the n-th call of its thread in its
- *   process (`p0.t1:call#17`); pids are named by spawn order (`p0`, `p1`), threads
+ *   process (`p0.t1/call#17`); pids are named by spawn order (`p0`, `p1`), threads
  *   by the seeded scheduler's `app.thread_switch` events.
  * - Every other event hangs under the event that caused it, numbered per kind:
- *   `p0.t0:call#17/enter#0` (the call's first ioctl), `…/enter#0/ret` (its return),
+ *   `p0.t0/call#17/enter#0` (the call's first ioctl), `…/enter#0/ret` (its return),
  *   `…/enter#0/job#0` (the job that ioctl queued), `…/job#0/started#0`. Where the
  *   capture names the parent by id rather than by cause_seq (an ioctl's id, a job
  *   id), the id is used: a wait_end hangs under its ioctl, not under the fence that
@@ -23,7 +23,8 @@
  *   are numbered per stream (`probe/mmio:GPU_ID#0`).
  *
  * Example (vkcube): seq 167 `ioctl(3, DRM_IOCTL_SYNCOBJ_CREATE) = 0` has the role
- *   `p0.t0:call#24/enter#0/ret`, whatever seq and fd it had.
+ *   `p0.t0/call#39/enter#0/ret` (vkCreateFence, the 40th call of the main thread), whatever
+ *   seq, fd and id it had; the syncobj it creates is `syncobj@p0.t0/call#39/enter#0/ret`.
  */
 import type { EventKind, EventOf, TraceEvent } from '../../engine/trace/events';
 import { hash53 } from './hash53';

@@ -23,8 +23,8 @@
  *   which of its numbers are the run's.
  *
  * Example: `{ kind: 'kmd.syncobj', tsNs: 812, pid: 100, handle: 3, op: 'signal', point: 0, ioctl: 36 }`
- *   → `{ kind: 'kmd.syncobj', pid: 'p0', handle: 'syncobj@p0.t0:call#5/enter#0/ret',
- *        op: 'signal', point: 0, ioctl: 'ioctl@p0.t0:call#31/enter#0', cause: 'p0.t0:call#31/enter#0' }`
+ *   → `{ kind: 'kmd.syncobj', pid: 'p0', handle: 'syncobj@p0.t0/call#5/enter#0/ret',
+ *        op: 'signal', point: 0, ioctl: 'ioctl@p0.t0/call#31/enter#0', cause: 'p0.t0/call#31/enter#0' }`
  */
 import { ioctlByNr, type AnyIoctl } from '../../engine/kmd/uapi';
 import { handleSlots, mapSlot } from '../../engine/umd/api-handles';

@@ -5,8 +5,8 @@
  * Only the differences a report shows are asked for, so an identical pair of
  * captures never pays for it.
  *
- * Example: collectViews(reader, new Set([131, 140]))
- *   // → { ok: true, value: Map { 131 → { event, causeSeq: 130, role: 'p0.t0:call#40/mem.write#0', view } , … } }
+ * Example: collectViews(reader, new Set([137, 140]))
+ *   // → { ok: true, value: Map { 137 → { event, causeSeq: 136, role: 'p0.t0/call#40/mem.write#0', view } , … } }
  */
 import type { TraceEvent } from '../../engine/trace/events';
 import type { CaptureReader } from '../../recorder/capture/reader';

@@ -6,7 +6,7 @@
  *
  * Model
  * - A name is `<namespace>@<role>`, where the role is the creating event's role
- *   (event-roles.ts): `bo@p0.t0:call#12/enter#0/ret`. Roles are the same in two runs
+ *   (event-roles.ts): `bo@p0.t0/call#12/enter#0/ret`. Roles are the same in two runs
  *   that did the same work, whatever numbers they were given.
  * - Keys are scoped as the kernel scopes them: per process for handles, fds and
  *   mapping addresses (the pid is itself named first), global for mmap offsets,
@@ -16,8 +16,8 @@
  *   are. Re-creating a value (a handle reused after close) rebinds it.
  *
  * Example:
- *   names.learn('p0', 'bo', 3, 'p0.t0:call#9/enter#0/ret')
- *   names.name('p0', 'bo', 3)   // → 'bo@p0.t0:call#9/enter#0/ret'
+ *   names.learn('p0', 'bo', 3, 'p0.t0/call#9/enter#0/ret')
+ *   names.name('p0', 'bo', 3)   // → 'bo@p0.t0/call#9/enter#0/ret'
  *   names.name('p0', 'bo', 4)   // → 4
  */
 export class ValueNames {

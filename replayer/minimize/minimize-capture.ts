@@ -19,8 +19,8 @@
  * - Processes, files and thread switches are kept: only calls are removed.
  *
  * Example:
- *   minimizeCapture('vkcube-bad.tfcap', { kind: 'diverges' }, 'small.tfcap')
- *   // → { ok: true, value: { callsBefore: 390, callsAfter: 31, tests: 97, predicate: { kind: 'diverges', at: 'frame.present' }, … } }
+ *   minimizeCapture('vkcube-bad.tfcap', { kind: 'diverges' }, 'small.tfcap')   // 24 frames, 64×64, wrong-vertex-stride
+ *   // → { ok: true, value: { callsBefore: 421, callsAfter: 35, tests: 225, predicate: { kind: 'diverges', at: 'frame.present' }, … } }
  */
 import type { TraceSink } from '../../engine/trace/sink';
 import type { TraceEvent } from '../../engine/trace/events';
