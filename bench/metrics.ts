@@ -10,6 +10,7 @@ import { Sim } from '../engine/base/sim.js';
 import { blobCompressionRatio, blobDedupRatio, bytesPerEvent, ingestEventsPerS, ingestVsRawSqliteRatio } from './capture-metrics.js';
 import { memoryTrackingOverheadRatio, vkcubeEventsPerFrame, vkcubeFramesPerS } from './app-metrics.js';
 import { recordOverheadRatio } from './record-metrics.js';
+import { bisect1mS, diff1mPeakRssMb, diff1mS } from './diff-metrics.js';
 import { exportEventsPerS, exportMbPerS, exportPeakRssMb } from './export-metrics.js';
 import { eventPageMsMedian, timelineIndexBuildS, timelineQueryFullMs, timelineQueryMsMedian } from './api-metrics.js';
 import { firstPaintMs } from './ui-metrics.js';
@@ -60,5 +61,5 @@ export const metrics: readonly Metric[] = validateRegistry([
   ingestEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
   recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
   timelineIndexBuildS, timelineQueryMsMedian, timelineQueryFullMs, eventPageMsMedian, firstPaintMs,
-  loadRequestsPerS, loadP99Ms,
+  loadRequestsPerS, loadP99Ms, diff1mS, diff1mPeakRssMb, bisect1mS,
 ]);

@@ -4,12 +4,15 @@
  */
 import { Command } from 'commander';
 import { registerApps } from './apps';
+import { registerBisect } from './bisect';
 import { registerDemo } from './demo';
+import { registerDiff } from './diff';
 import { registerDisasm } from './disasm';
 import { registerEvents } from './events';
 import { registerExport } from './export';
 import { registerInfo } from './info';
 import { registerIoctls } from './ioctls';
+import { registerMinimize } from './minimize';
 import { registerQuery } from './query';
 import { registerRecord } from './record';
 import { registerRepair } from './repair';
@@ -39,5 +42,8 @@ registerRepair(program);
 registerState(program);
 registerExport(program);
 registerServe(program);
+registerDiff(program);
+registerBisect(program);
+registerMinimize(program);
 
 await program.parseAsync(process.argv);

@@ -65,6 +65,11 @@ export interface ApiReplayOptions {
   readonly firstHandle?: VulkanOptions['firstHandle'];
   /** Events per page read from the capture. */
   readonly pageEvents?: number;
+  /**
+   * Which top-level calls to re-issue, by recorded seq (default: all). A call left
+   * out is skipped with its whole window, app writes included (minimize's subsets).
+   */
+  readonly keep?: (seq: number) => boolean;
 }
 
 export interface ApiReplayRun {
@@ -139,6 +144,10 @@ class ApiReplay {
           break;
         }
         const window = readWindow(cursor, e);
+        if (this.options.keep && !this.options.keep(d.seq)) {
+          this.lastSeq = d.seq;
+          continue;
+        }
         this.options.onProgress?.(d.seq);
         this.call(d, e, window);
       } else if (e.kind === 'kmd.process_op') {

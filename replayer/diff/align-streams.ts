@@ -1,0 +1,163 @@
+/**
+ * Aligning two captures by role: a hash join of their events, linear in the number
+ * of events whatever the captures' differences.
+ *
+ * Model
+ * - Each capture is scanned into plain numbers (side-scan.ts: per seq the role's
+ *   hash, the view's key, the kind) — B in a worker thread while A is scanned here
+ *   (parallel-scan.ts) — then joined: each of B's roles is looked up among A's. Same role, same key: the
+ *   same event. Same role, another key: `changed`. A role only B has: `inserted`;
+ *   only A has: `deleted`.
+ * - Every difference gets a position in A's order, so "first" means the same thing
+ *   on both sides: a deleted event is at its A seq, an inserted one just after the
+ *   A seq of the last event B had matched before it, and a changed one at the
+ *   earlier of the two (a fence B signals at submit where A signalled it at job
+ *   end is first seen at the submit).
+ * - `limits` stops either pass early (bisect aligns only up to its upper bound);
+ *   then `eventsA` / `eventsB` count what was read.
+ * - Nothing but numbers is kept per event; views are rebuilt for the few
+ *   differences a report shows (report-views.ts). Frames matched by role are kept
+ *   as seq pairs, and the last matched pair marks the end both runs reached.
+ *
+ * Example (triangle, clean vs --inject wrong-vertex-stride):
+ *   alignCaptures(a, b)
+ *   // → { ok: true, value: { eventsA: 245, eventsB: 245, matched: 245, ops: [{ op: 'changed', seqA: 137, seqB: 137, kind: 'mem.write', pos: 137 }, …], … } }
+ */
+import { eventKinds, type EventKind, type Layer, type TraceEvent } from '../../engine/trace/events';
+import type { CaptureReader } from '../../recorder/capture/reader';
+import { fail, ok, type Result } from '../../recorder/capture/result';
+import type { CaptureNormaliser, NormalisedEvent } from './capture-normaliser';
+import { KindCursor } from '../../recorder/capture/capture-cursor';
+import { RowPager } from './row-pager';
+import { startScan } from './parallel-scan';
+import { KINDS, scanSide } from './side-scan';
+import { TimingCollector } from './timing-tracks';
+
+export type OpKind = 'inserted' | 'deleted' | 'changed';
+
+export interface AlignOp {
+  readonly op: OpKind;
+  readonly seqA: number | null;
+  readonly seqB: number | null;
+  readonly kind: EventKind;
+  /** Position in A's order (see the header). */
+  readonly pos: number;
+}
+
+export interface Alignment {
+  readonly eventsA: number;
+  readonly eventsB: number;
+  readonly matched: number;
+  /** Every difference, by position. */
+  readonly ops: readonly AlignOp[];
+  readonly frames: readonly { readonly seqA: number; readonly seqB: number; readonly same: boolean; readonly pixels: number }[];
+  readonly lastPair: { readonly seqA: number; readonly seqB: number } | null;
+  /** Per B seq, the A seq of the same role (0: B's own); index 0 unused. */
+  readonly aOfB: Int32Array;
+  readonly timingA: TimingCollector;
+  readonly timingB: TimingCollector;
+  /** A BO's name by role at the end of each scan (unnamed: `pid<P>:<handle>`). */
+  readonly boNameA: (pid: number, handle: number) => string;
+  readonly boNameB: (pid: number, handle: number) => string;
+}
+
+const PAGE_EVENTS = 8192;
+/** Below this many events in B, both captures are scanned in the calling thread. */
+const PARALLEL_MIN_EVENTS = 50_000;
+
+export function layerOfKind(kind: string): Layer {
+  return eventKinds[kind as EventKind]?.layer ?? 'api';
+}
+
+export function eventCount(reader: CaptureReader): number {
+  return reader.meta().eventCount ?? reader.summary().events;
+}
+
+/** Visits every event in seq order with its normalised form. */
+export function scanCapture(
+  reader: CaptureReader, normaliser: CaptureNormaliser,
+  fn: (seq: number, e: TraceEvent, n: NormalisedEvent) => boolean | void,
+  onRow?: (seq: number, causeSeq: number | null) => void,
+  realBytes = false,
+): Result<number> {
+  const cursor = realBytes ? new KindCursor(reader, undefined, 1, PAGE_EVENTS) : new RowPager(reader, PAGE_EVENTS);
+  let n = 0;
+  for (let d = cursor.next(); d; d = cursor.next()) {
+    n++;
+    onRow?.(d.seq, d.causeSeq);
+    if (fn(d.seq, d.event, normaliser.visit(d.seq, d.causeSeq, d.event, (d as { readonly argsText?: string }).argsText)) === false) break;
+  }
+  if (cursor.error) return fail('bad-row', `${reader.path}: ${cursor.error.message}`);
+  return ok(n);
+}
+
+export interface AlignLimits {
+  /** Stop reading A after this seq (bisect aligns only up to its bound). */
+  readonly toSeqA?: number;
+  readonly toSeqB?: number;
+}
+
+export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (done: number, total: number) => void, limits: AlignLimits = {}): Result<Alignment> {
+  const countA = eventCount(a);
+  const countB = eventCount(b);
+  const limitA = limits.toSeqA ?? Infinity;
+  const limitB = limits.toSeqB ?? Infinity;
+  const total = Math.min(countA, limitA) + Math.min(countB, limitB);
+  // B is scanned in a worker while this thread scans A (parallel-scan.ts); small
+  // captures are not worth a thread.
+  const pending = Math.min(countB, limitB) >= PARALLEL_MIN_EVENTS ? startScan(b.path, limitB) : undefined;
+  const scannedA = scanSide(a, countA, limitA, (seq) => {
+    if (onProgress && seq % PAGE_EVENTS === 0) onProgress(pending ? 2 * seq : seq, total);
+  });
+  if (!scannedA.ok) return scannedA;
+  const scannedB = pending?.wait() ?? scanSide(b, countB, limitB, (seq) => {
+    if (onProgress && seq % PAGE_EVENTS === 0) onProgress(scannedA.value.events + seq, total);
+  });
+  if (!scannedB.ok) return scannedB;
+  const A = scannedA.value;
+  const B = scannedB.value;
+  const eventsA = A.events;
+  const eventsB = B.events;
+
+  const byRoleA = new Map<number, number>();
+  for (let s = 1; s <= eventsA; s++) byRoleA.set(A.roles[s]!, s);
+  const matchedA = new Uint8Array(eventsA + 1);
+  const aOfB = new Int32Array(eventsB + 1);
+  const pixelsB = new Map(B.frames);
+  const ops: AlignOp[] = [];
+  const frames: { seqA: number; seqB: number; same: boolean; pixels: number }[] = [];
+  let lastPair: { seqA: number; seqB: number } | null = null;
+  let lastA = 0;
+  let matched = 0;
+  for (let seq = 1; seq <= eventsB; seq++) {
+    const kind = KINDS[B.kinds[seq]!]!;
+    const seqA = byRoleA.get(B.roles[seq]!);
+    if (seqA === undefined || matchedA[seqA] || A.kinds[seqA] !== B.kinds[seq]) {
+      ops.push({ op: 'inserted', seqA: null, seqB: seq, kind, pos: lastA + 0.5 });
+      continue;
+    }
+    matchedA[seqA] = 1;
+    aOfB[seq] = seqA;
+    matched++;
+    const prevA = lastA;
+    lastA = seqA;
+    if (lastPair === null || seqA > lastPair.seqA) lastPair = { seqA, seqB: seq };
+    const same = A.keys[seqA] === B.keys[seq];
+    // A changed event sits where it happened first: at its A seq, or earlier where B had it.
+    if (!same) ops.push({ op: 'changed', seqA, seqB: seq, kind, pos: Math.min(seqA, prevA + 0.5) });
+    if (kind === 'frame.present') frames.push({ seqA, seqB: seq, same, pixels: pixelsB.get(seq) ?? 0 });
+  }
+  onProgress?.(total, total);
+  for (let s = 1; s <= eventsA; s++) {
+    if (!matchedA[s]) ops.push({ op: 'deleted', seqA: s, seqB: null, kind: KINDS[A.kinds[s]!]!, pos: s });
+  }
+  ops.sort((x, y) => x.pos - y.pos || (x.seqB ?? 0) - (y.seqB ?? 0));
+  const namesA = new Map(A.boNames);
+  const namesB = new Map(B.boNames);
+  return ok({
+    eventsA, eventsB, matched, ops, frames, lastPair, aOfB,
+    timingA: TimingCollector.from(A.timing), timingB: TimingCollector.from(B.timing),
+    boNameA: (pid, handle) => namesA.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
+    boNameB: (pid, handle) => namesB.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
+  });
+}

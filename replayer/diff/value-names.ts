@@ -1,0 +1,52 @@
+/**
+ * Names for the numbers a run hands out, by role: a handle, fd, pid, mmap offset,
+ * mapping address, job id, ioctl id, group id or fence is known by the event that
+ * created it, so two runs that allocated differently still name the same object the
+ * same way.
+ *
+ * Model
+ * - A name is `<namespace>@<role>`, where the role is the creating event's role
+ *   (event-roles.ts): `bo@p0.t0/call#12/enter#0/ret`. Roles are the same in two runs
+ *   that did the same work, whatever numbers they were given.
+ * - Keys are scoped as the kernel scopes them: per process for handles, fds and
+ *   mapping addresses (the pid is itself named first), global for mmap offsets,
+ *   job, ioctl and group ids and fences.
+ * - `name` of a value never learned returns the raw number: numbers the app chose
+ *   itself (GPU VAs from the UMD's allocator, timeline points) are compared as they
+ *   are. Re-creating a value (a handle reused after close) rebinds it.
+ *
+ * Example:
+ *   names.learn('p0', 'bo', 3, 'p0.t0/call#9/enter#0/ret')
+ *   names.name('p0', 'bo', 3)   // → 'bo@p0.t0/call#9/enter#0/ret'
+ *   names.name('p0', 'bo', 4)   // → 4
+ */
+export class ValueNames {
+  private readonly table = new Map<string, string>();
+
+  learn(scope: string, ns: string, value: number | string, role: string): string {
+    const name = `${ns}@${role}`;
+    this.table.set(`${scope}|${ns}|${value}`, name);
+    return name;
+  }
+
+  name(scope: string, ns: string, value: number): number | string;
+  name(scope: string, ns: string, value: string): string;
+  name(scope: string, ns: string, value: number | string): number | string {
+    if (value === 0) return 0;
+    return this.table.get(`${scope}|${ns}|${value}`) ?? value;
+  }
+
+  /** Every learned value of namespace `ns`: [scope, value, name]. */
+  entries(ns: string): [string, string, string][] {
+    const out: [string, string, string][] = [];
+    for (const [key, name] of this.table) {
+      const [scope, n, value] = key.split('|') as [string, string, string];
+      if (n === ns) out.push([scope, value, name]);
+    }
+    return out;
+  }
+
+  has(scope: string, ns: string, value: number | string): boolean {
+    return this.table.has(`${scope}|${ns}|${value}`);
+  }
+}
