@@ -1,13 +1,8 @@
 /**
- * The analyses that live on another branch (replayer/diff, replayer/bisect,
- * replayer/minimize), as the API needs them: plug-in functions given to createApp.
- * A missing one makes its route and job type answer 501 with a reason, so the API
- * and its contract stand before the analyses are merged.
- *
- * Wiring (when merged), e.g.:
- *   createApp({ captureDir, analysis: {
- *     diff: (a, b, onProgress) => diffCaptures(a, b, { onProgress: (done, total) => onProgress({ done, total, phase: 'diff' }) }),
- *   } })
+ * The analyses (replayer/diff, replayer/bisect, replayer/minimize) as the API needs
+ * them: plug-in functions given to createApp. `tracefold serve` gives workerAnalysis
+ * (worker-analysis.ts: each runs in a worker thread); tests may give stubs. A missing
+ * one makes its route and job type answer 501 with a reason.
  * Each function gets capture *paths* (already checked to be inside the folder) and
  * returns a Result-like value; an `error` may be a string or `{ message }`.
  */
@@ -24,7 +19,8 @@ type Analysis<Args extends unknown[]> = (...args: [...Args, ProgressFn]) => Anal
 export interface AnalysisBackend {
   readonly diff?: Analysis<[pathA: string, pathB: string]>;
   readonly bisect?: Analysis<[goodPath: string, badPath: string]>;
-  readonly minimize?: Analysis<[capturePath: string, goldenPath: string]>;
+  /** `until`: the predicate's text form (replayer/minimize/predicate.ts); the result is written to `outPath`. */
+  readonly minimize?: Analysis<[capturePath: string, until: string, outPath: string]>;
 }
 
 export const errorText = (e: string | { readonly message: string }): string => (typeof e === 'string' ? e : e.message);

@@ -255,7 +255,8 @@ export type JobRequest =
   | { readonly type: 'replay'; readonly capture: string; readonly level?: 'ioctl' | 'api' }
   | { readonly type: 'diff'; readonly a: string; readonly b: string }
   | { readonly type: 'bisect'; readonly good: string; readonly bad: string }
-  | { readonly type: 'minimize'; readonly capture: string; readonly golden: string };
+  /** `until`: fault | diverges | diverges:<frame.present|mem.read|api.return>; the result is a new capture in the folder (`result.capture`). */
+  | { readonly type: 'minimize'; readonly capture: string; readonly until: string };
 
 export type JobState = 'running' | 'done' | 'failed';
 

@@ -26,6 +26,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { createApp } from '../api/app';
+import { workerAnalysis } from '../api/worker-analysis';
 import { appByName } from '../engine/apps/catalogue';
 import { recordApp, type RecordOptions, type RecordProgress } from '../recorder/record-session';
 import { consoleOutput, formatBytes, type Output } from './output';
@@ -95,7 +96,7 @@ export async function startServer(flags: ServeFlags, io: Output = consoleOutput)
   }
   if (flags.demo !== false && !readdirSync(dir).some((f) => f.endsWith('.tfcap'))) recordDemoSet(dir, io);
 
-  const app = createApp({ captureDir: dir });
+  const app = createApp({ captureDir: dir, analysis: workerAnalysis(engineVersion()) });
   const ui = flags.uiDir ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../ui/dist');
   if (existsSync(path.join(ui, 'index.html'))) {
     app.use('*', serveStatic({ root: ui }));

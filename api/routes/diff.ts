@@ -1,7 +1,11 @@
 /**
- * GET /api/diff?a=ID&b=ID → the diff report of two captures, computed in the request
- * (for small captures; the `diff` job gives the same report with progress). 501 when
- * the AnalysisBackend has no diff (analysis.ts).
+ * GET /api/diff?a=ID&b=ID → the diff report of two captures (replayer/diff's DiffReport),
+ * computed by the AnalysisBackend (a worker thread under `tracefold serve`); the `diff`
+ * job gives the same report with progress. 501 when the backend has no diff.
+ *
+ * GET /api/diff/heatmap.png?a=ID&b=ID&frame=N → frame N (0-based) of A against frame N of
+ * B as a heat map (replayer/diff/frame-diff.ts: differing pixels red, the rest A dimmed),
+ * with the differing pixel count in `x-differing-pixels`.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -9,7 +13,10 @@ import { errorText } from '../analysis';
 import { capturePath } from '../capture-paths';
 import type { ApiDeps } from '../deps';
 import { fail, failure } from '../errors';
-import { valid } from '../validate';
+import { comparePixels, heatmapRgba } from '../../replayer/diff/frame-diff';
+import { int, valid } from '../validate';
+import { frameAt } from './frames';
+import { encodePng } from './state';
 
 export function diffRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -25,6 +32,22 @@ export function diffRoutes(deps: ApiDeps): Hono {
     const r = await diff(pa.value, pb.value, () => {});
     if (!r.ok) return fail(c, failure(422, errorText(r.error)));
     return c.json(r.value as object);
+  });
+
+  app.get('/heatmap.png', valid('query', z.strictObject({ a: z.string(), b: z.string(), frame: int(0) })), (c) => {
+    const { a, b, frame } = c.req.valid('query');
+    const ea = deps.cache.open(a);
+    if (!ea.ok) return fail(c, ea.failure);
+    const fa = frameAt(ea.value, frame);
+    if (!fa.ok) return fail(c, fa.failure);
+    const eb = deps.cache.open(b);
+    if (!eb.ok) return fail(c, eb.failure);
+    const fb = frameAt(eb.value, frame);
+    if (!fb.ok) return fail(c, fb.failure);
+    const counts = comparePixels(fa.value, fb.value);
+    return c.body(new Uint8Array(encodePng(fa.value.width, fa.value.height, heatmapRgba(fa.value, fb.value))), 200, {
+      'content-type': 'image/png', 'x-differing-pixels': String(counts.differingPixels), 'x-total-pixels': String(counts.totalPixels),
+    });
   });
 
   return app;

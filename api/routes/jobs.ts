@@ -6,6 +6,8 @@
  *   GET  /api/jobs/:id         → JobInfo
  *   GET  /api/jobs/:id/events  → text/event-stream: `event: progress` (JobProgress)…, then one `event: done` (JobInfo)
  */
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
@@ -21,7 +23,7 @@ const jobRequest = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('replay'), capture: z.string(), level: z.enum(['ioctl', 'api']).optional() }),
   z.strictObject({ type: z.literal('diff'), a: z.string(), b: z.string() }),
   z.strictObject({ type: z.literal('bisect'), good: z.string(), bad: z.string() }),
-  z.strictObject({ type: z.literal('minimize'), capture: z.string(), golden: z.string() }),
+  z.strictObject({ type: z.literal('minimize'), capture: z.string(), until: z.string().min(1).max(100) }),
 ]);
 
 export function jobRoutes(deps: ApiDeps): Hono {
@@ -38,7 +40,7 @@ export function jobRoutes(deps: ApiDeps): Hono {
       }
       return { ok: true, value: out };
     };
-    const ids = req.type === 'replay' ? [req.capture] : req.type === 'diff' ? [req.a, req.b] : req.type === 'bisect' ? [req.good, req.bad] : [req.capture, req.golden];
+    const ids = req.type === 'replay' || req.type === 'minimize' ? [req.capture] : req.type === 'diff' ? [req.a, req.b] : [req.good, req.bad];
     const p = paths(...ids);
     if (!p.ok) return fail(c, p.failure);
     const [first, second] = p.value as [string, string];
@@ -46,6 +48,23 @@ export function jobRoutes(deps: ApiDeps): Hono {
     if (req.type === 'replay') {
       const level = req.level ?? 'ioctl';
       work = (report) => runReplayWorker(first, level, report);
+    } else if (req.type === 'minimize') {
+      const fn = deps.analysis.minimize;
+      if (!fn) return fail(c, failure(501, 'minimize is not available in this build (the analysis backend is not wired into the API)'));
+      // Written under a hidden name (not a capture id, so never listed) and renamed to a
+      // free id only once complete: a failed minimise leaves nothing that looks like a capture.
+      const base = `${req.capture.replace(/\.tfcap$/, '')}-min`;
+      const hidden = path.join(deps.dir, `.${freeCaptureId(deps.dir, base)}.partial`);
+      work = async (report) => {
+        const r = await fn(first, req.until, hidden, report);
+        if (!r.ok) {
+          for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${hidden}${suffix}`, { force: true });
+          return { ok: false, error: errorText(r.error) };
+        }
+        const final = freeCaptureId(deps.dir, base);
+        renameSync(hidden, path.join(deps.dir, final));
+        return { ok: true, value: { ...(r.value as object), capture: final } };
+      };
     } else {
       const fn = deps.analysis[req.type];
       if (!fn) return fail(c, failure(501, `${req.type} is not available in this build (the analysis backend is not wired into the API)`));
@@ -86,4 +105,12 @@ export function jobRoutes(deps: ApiDeps): Hono {
   });
 
   return app;
+}
+
+/** `<base>-N.tfcap` with the first N from 1 that names no file in `dir`. */
+function freeCaptureId(dir: string, base: string): string {
+  for (let n = 1; ; n++) {
+    const id = `${base}-${n}.tfcap`;
+    if (!existsSync(path.join(dir, id))) return id;
+  }
 }

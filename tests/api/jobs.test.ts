@@ -99,7 +99,7 @@ describe('replay jobs', () => {
 describe('diff, bisect and minimise', () => {
   it('answer 501 with a reason while no analysis backend is wired', async () => {
     await f.expectError('/api/diff?a=vkcube.tfcap&b=vkcube.tfcap', 501, /diff is not available/);
-    for (const body of [{ type: 'diff', a: 'vkcube.tfcap', b: 'vkcube.tfcap' }, { type: 'bisect', good: 'vkcube.tfcap', bad: 'vkcube.tfcap' }, { type: 'minimize', capture: 'vkcube.tfcap', golden: 'vkcube.tfcap' }]) {
+    for (const body of [{ type: 'diff', a: 'vkcube.tfcap', b: 'vkcube.tfcap' }, { type: 'bisect', good: 'vkcube.tfcap', bad: 'vkcube.tfcap' }, { type: 'minimize', capture: 'vkcube.tfcap', until: 'fault' }]) {
       const res = await post(f, body);
       expect(res.status).toBe(501);
       expect(((await res.json()) as { error: string }).error).toMatch(new RegExp(`${body.type} is not available`));
