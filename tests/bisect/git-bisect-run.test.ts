@@ -17,7 +17,7 @@ import { recordApp } from '../../recorder/record-session';
 import { tempDir } from '../support/capture-files';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCES = ['engine', 'recorder', 'replayer', 'cli', 'bin', 'tests/support', 'package.json', 'tsconfig.json'];
+const SOURCES = ['engine', 'recorder', 'replayer', 'api', 'cli', 'bin', 'scripts', 'tests/support', 'package.json', 'tsconfig.json'];
 const BUG_FILE = 'engine/umd/cmd-draw.ts';
 const BUGGY_LINE = /cb\.device\.bug\('wrong-vertex-stride'\) && attr \?/;
 
