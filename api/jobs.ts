@@ -19,7 +19,7 @@
 import type { JobInfo, JobProgress, JobRequest } from './contract';
 import type { ProgressFn } from './analysis';
 import type { ReplayJobData } from './job-worker';
-import { startTsWorker } from './ts-worker';
+import { runJobWorker } from './ts-worker';
 
 export const MAX_RUNNING = 4;
 const MAX_FINISHED = 100;
@@ -92,21 +92,5 @@ export class JobRegistry {
 /** Runs a replay of `capturePath` in a worker thread, reporting its progress. */
 export function runReplayWorker(capturePath: string, level: 'ioctl' | 'api', report: ProgressFn): Promise<JobOutcome> {
   const data: ReplayJobData = { path: capturePath, level };
-  return new Promise((resolve) => {
-    const worker = startTsWorker(new URL('./job-worker.ts', import.meta.url), data);
-    let settled = false;
-    const settle = (o: JobOutcome): void => {
-      if (settled) return;
-      settled = true;
-      resolve(o);
-      void worker.terminate();
-    };
-    worker.on('message', (m: { type: string; done?: number; total?: number; phase?: string; result?: unknown; error?: string }) => {
-      if (m.type === 'progress') report({ done: m.done ?? 0, total: m.total ?? 0, phase: m.phase ?? 'replay' });
-      else if (m.type === 'done') settle({ ok: true, value: m.result });
-      else if (m.type === 'failed') settle({ ok: false, error: m.error ?? 'replay failed' });
-    });
-    worker.on('error', (e) => settle({ ok: false, error: `replay worker: ${e.message}` }));
-    worker.on('exit', (code) => settle({ ok: false, error: `replay worker exited (code ${code}) without a result` }));
-  });
+  return runJobWorker(new URL('./job-worker.ts', import.meta.url), data, 'replay', report);
 }

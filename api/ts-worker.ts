@@ -24,3 +24,37 @@ export function startTsWorker(module: URL, workerData: unknown): Worker {
   const boot = `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(module.href)}); })`;
   return new Worker(boot, { eval: true, workerData });
 }
+
+/** What a job worker posts: progress any number of times, then done or failed once. */
+type JobMessage =
+  | { readonly type: 'progress'; readonly done: number; readonly total: number; readonly phase: string }
+  | { readonly type: 'done'; readonly result: unknown }
+  | { readonly type: 'failed'; readonly error: string };
+
+/**
+ * Runs a job module (job-worker.ts, analysis-worker.ts) in a worker thread to its one
+ * answer, passing its progress on. A worker that throws or exits without an answer
+ * resolves as a failure naming `label`, never a hang; the worker is ended once answered.
+ */
+export function runJobWorker(
+  module: URL, workerData: unknown, label: string,
+  report: (p: { done: number; total: number; phase: string }) => void,
+): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
+  return new Promise((resolve) => {
+    const worker = startTsWorker(module, workerData);
+    let settled = false;
+    const settle = (r: { ok: true; value: unknown } | { ok: false; error: string }): void => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+      void worker.terminate();
+    };
+    worker.on('message', (m: JobMessage) => {
+      if (m.type === 'progress') report({ done: m.done, total: m.total, phase: m.phase });
+      else if (m.type === 'done') settle({ ok: true, value: m.result });
+      else settle({ ok: false, error: m.error || `${label} failed` });
+    });
+    worker.on('error', (e) => settle({ ok: false, error: `${label} worker: ${e.message}` }));
+    worker.on('exit', (code) => settle({ ok: false, error: `${label} worker exited (code ${code}) without a result` }));
+  });
+}

@@ -7,26 +7,10 @@
  */
 import type { AnalysisBackend, AnalysisResult, ProgressFn } from './analysis';
 import type { AnalysisJobData } from './analysis-worker';
-import { startTsWorker } from './ts-worker';
+import { runJobWorker } from './ts-worker';
 
 function inWorker(data: AnalysisJobData, report: ProgressFn): Promise<AnalysisResult> {
-  return new Promise((resolve) => {
-    const worker = startTsWorker(new URL('./analysis-worker.ts', import.meta.url), data);
-    let settled = false;
-    const settle = (r: AnalysisResult): void => {
-      if (settled) return;
-      settled = true;
-      resolve(r);
-      void worker.terminate();
-    };
-    worker.on('message', (m: { type: string; done?: number; total?: number; phase?: string; result?: unknown; error?: string }) => {
-      if (m.type === 'progress') report({ done: m.done ?? 0, total: m.total ?? 0, phase: m.phase ?? data.type });
-      else if (m.type === 'done') settle({ ok: true, value: m.result });
-      else if (m.type === 'failed') settle({ ok: false, error: m.error ?? `${data.type} failed` });
-    });
-    worker.on('error', (e) => settle({ ok: false, error: `${data.type} worker: ${e.message}` }));
-    worker.on('exit', (code) => settle({ ok: false, error: `${data.type} worker exited (code ${code}) without a result` }));
-  });
+  return runJobWorker(new URL('./analysis-worker.ts', import.meta.url), data, data.type, report);
 }
 
 export function workerAnalysis(engineVersion: string): AnalysisBackend {

@@ -5,15 +5,15 @@
  * event the recorder has not reported committed. Damaged captures in the folder are
  * answered with a reason, not a crash.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureListItem, EventPage } from '../../api/contract';
+import { spawnFixture, type FixtureChild } from '../support/fixture-child';
 import { apiFixture, type ApiFixture } from './api-fixture';
 
 let f: ApiFixture;
-let child: ChildProcess | undefined;
+let child: FixtureChild | undefined;
 let committed = 0;
 
 function waitForCommitted(n: number): Promise<void> {
@@ -32,16 +32,9 @@ function waitForCommitted(n: number): Promise<void> {
 
 beforeAll(() => {
   f = apiFixture(['vkcube']);
-  child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/record-stress-child.ts', path.join(f.dir, 'live.tfcap')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let pending = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    pending += d.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    for (const l of lines) {
-      const m = /^committed (\d+)$/.exec(l);
-      if (m) committed = Number(m[1]);
-    }
+  child = spawnFixture('record-stress-child.ts', [path.join(f.dir, 'live.tfcap')], (line) => {
+    const m = /^committed (\d+)$/.exec(line);
+    if (m) committed = Number(m[1]);
   });
 }, 60_000);
 

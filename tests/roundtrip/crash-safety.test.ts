@@ -4,13 +4,13 @@
  * open, say 'recording', and hold every reported batch, each event decoding to what
  * a MemorySink run of the same seed saw.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { appByName } from '../../engine/apps/catalogue';
 import { runApp } from '../../engine/session';
 import { MemorySink } from '../../engine/trace/sink';
 import { tempDir } from '../support/capture-files';
+import { spawnFixture } from '../support/fixture-child';
 import { openCapture } from '../../recorder/capture/reader';
 
 const tmp = tempDir();
@@ -18,28 +18,19 @@ afterAll(() => tmp.remove());
 
 function recordAndKill(path: string, afterCommits: number): Promise<{ lastReported: number; finished: boolean; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/record-stress-child.ts', path], { stdio: ['ignore', 'pipe', 'pipe'] });
     let commits = 0;
     let lastReported = 0;
     let finished = false;
-    let pending = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      pending += d.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const m = /^committed (\d+)$/.exec(line);
-        if (m) {
-          commits++;
-          lastReported = Number(m[1]);
-          if (commits === afterCommits) child.kill('SIGKILL');
-        } else if (line === 'finished') finished = true;
-      }
+    const child = spawnFixture('record-stress-child.ts', [path], (line) => {
+      const m = /^committed (\d+)$/.exec(line);
+      if (m) {
+        commits++;
+        lastReported = Number(m[1]);
+        if (commits === afterCommits) child.kill('SIGKILL');
+      } else if (line === 'finished') finished = true;
     });
     child.on('error', reject);
-    child.on('exit', (code, signal) => (signal || code === 0 ? resolve({ lastReported, finished, signal }) : reject(new Error(`child exited ${code}: ${stderr}`))));
+    child.on('exit', (code, signal) => (signal || code === 0 ? resolve({ lastReported, finished, signal }) : reject(new Error(`child exited ${code}: ${child.stderrText()}`))));
   });
 }
 

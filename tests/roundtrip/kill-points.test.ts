@@ -6,7 +6,6 @@
  * refers to present). `tracefold repair` then marks it aborted and it replays to its
  * last event without a divergence.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appByName } from '../../engine/apps/catalogue';
 import { openCapture, type CaptureReader } from '../../recorder/capture/reader';
@@ -14,33 +13,25 @@ import { repairCapture } from '../../recorder/capture/repair';
 import { recordApp } from '../../recorder/record-session';
 import { replayCapture } from '../../replayer/replay';
 import { tempDir } from '../support/capture-files';
+import { spawnFixture } from '../support/fixture-child';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
 function killAt(mode: 'blobs' | 'checkpoint', path: string): Promise<{ lastReported: number; signal: string | null; paused: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/record-kill-child.ts', mode, path], { stdio: ['ignore', 'pipe', 'pipe'] });
     let lastReported = 0;
     let paused = false;
-    let pending = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      pending += d.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const m = /^committed (\d+)$/.exec(line);
-        if (m) lastReported = Number(m[1]);
-        if (line === 'paused') {
-          paused = true;
-          child.kill('SIGKILL');
-        }
+    const child = spawnFixture('record-kill-child.ts', [mode, path], (line) => {
+      const m = /^committed (\d+)$/.exec(line);
+      if (m) lastReported = Number(m[1]);
+      if (line === 'paused') {
+        paused = true;
+        child.kill('SIGKILL');
       }
     });
     child.on('error', reject);
-    child.on('exit', (code, signal) => (signal ? resolve({ lastReported, signal, paused }) : reject(new Error(`child exited ${code} without being killed: ${stderr}`))));
+    child.on('exit', (code, signal) => (signal ? resolve({ lastReported, signal, paused }) : reject(new Error(`child exited ${code} without being killed: ${child.stderrText()}`))));
   });
 }
 
