@@ -285,6 +285,9 @@ export class CaptureWriter implements TraceSink, BlobPut {
         .run(state, new Date().toISOString(), this.seq, state === 'aborted' ? (error ?? null) : null);
       this.db.pragma('journal_mode = DELETE');
     } catch (err) {
+      if (this.failure !== undefined) {
+        return fail('io', `${this.failure}; it could not be marked aborted either (${(err as Error).message}): it opens as incomplete with every batch committed before, and \`tracefold repair\` finishes it once it is writable`);
+      }
       return fail('io', `cannot finish capture ${this.path}: ${(err as Error).message}`);
     } finally {
       this.db.close();

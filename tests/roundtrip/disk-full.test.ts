@@ -1,4 +1,6 @@
 /**
+ * The disk filling up, or the file turning read-only, mid-recording.
+ *
  * The disk filling up mid-recording (the writer's size cap, SQLite's max_page_count,
  * fails a batch exactly as ENOSPC does: SQLITE_FULL) ends the recording with a clear
  * error and a consistent file: it opens, says 'aborted' with the reason, and holds a
@@ -6,7 +8,11 @@
  */
 import { afterAll, expect, it } from 'vitest';
 import { appByName } from '../../engine/apps/catalogue';
+import { runApp } from '../../engine/session';
+import { MemorySink } from '../../engine/trace/sink';
 import { openCapture } from '../../recorder/capture/reader';
+import { repairCapture } from '../../recorder/capture/repair';
+import { CaptureWriter } from '../../recorder/capture/writer';
 import { recordApp } from '../../recorder/record-session';
 import { tempDir } from '../support/capture-files';
 
@@ -42,3 +48,37 @@ it('a full disk ends the recording aborted, with the reason and every batch befo
   expect(cut.rows.length).toBeLessThan(all.rows.length);
   expect(cut.rows).toEqual(all.rows.slice(0, cut.rows.length));
 }, 120_000);
+
+it('a capture that turns read-only mid-recording ends with a clear error and stays readable and repairable', () => {
+  // SQLite's query_only makes every later write fail with SQLITE_READONLY, the error a
+  // file made read-only under the writer gives (root ignores chmod, so a test cannot).
+  const path = tmp.path('readonly.tfcap');
+  let commits = 0;
+  let db: { pragma(s: string): unknown } | undefined;
+  const w = CaptureWriter.create(path, { app: 'stress', options: {}, seed: 5, injectedBugs: [], engineVersion: 'test' }, {
+    batchRows: 256,
+    onCommit: () => {
+      if (++commits === 5) db!.pragma('query_only = 1');
+    },
+  });
+  if (!w.ok) throw new Error(w.error.message);
+  db = (w.value as unknown as { db: { pragma(s: string): unknown } }).db;
+  const mem = new MemorySink();
+  runApp(appByName('stress')!, { sink: { emit: (e) => (mem.emit(e), w.value.append(e)) }, seed: 5 });
+  const done = w.value.finish('complete');
+  expect(done.ok).toBe(false);
+  if (done.ok) return;
+  expect(done.error.message).toMatch(/^writing events up to seq \d+ failed: attempt to write a readonly database; it could not be marked aborted either .*tracefold repair/);
+
+  const o = openCapture(path);
+  if (!o.ok) throw new Error(o.error.message);
+  const back = o.value.events();
+  const state = o.value.meta().state;
+  o.value.close();
+  if (!back.ok) throw new Error(back.error.message);
+  expect(state).toBe('recording');
+  expect(back.value.length).toBe(5 * 256);
+  expect(back.value.map((d) => d.event)).toEqual(mem.events.slice(0, 5 * 256));
+  const fixed = repairCapture(path);
+  expect(fixed.ok && fixed.value).toMatchObject({ action: 'marked-aborted', events: 5 * 256 });
+});
