@@ -26,11 +26,12 @@
 import { eventKinds, type EventKind, type Layer, type TraceEvent } from '../../engine/trace/events';
 import type { CaptureReader } from '../../recorder/capture/reader';
 import { fail, ok, type Result } from '../../recorder/capture/result';
-import type { CaptureNormaliser, NormalisedEvent } from './capture-normaliser';
+import { UNKEYED, type CaptureNormaliser, type NormalisedEvent } from './capture-normaliser';
 import { KindCursor } from '../../recorder/capture/capture-cursor';
 import { RowPager } from './row-pager';
 import { startScan } from './parallel-scan';
-import { KINDS, scanSide } from './side-scan';
+import { KINDS, scanSide, type SideScan } from './side-scan';
+import { lockstepScan } from './lockstep-scan';
 import { TimingCollector } from './timing-tracks';
 
 export type OpKind = 'inserted' | 'deleted' | 'changed';
@@ -103,8 +104,20 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
   const limitA = limits.toSeqA ?? Infinity;
   const limitB = limits.toSeqB ?? Infinity;
   const total = Math.min(countA, limitA) + Math.min(countB, limitB);
-  // B is scanned in a worker while this thread scans A (parallel-scan.ts); small
+  // Both at once while they provably share a state (lockstep-scan.ts); else B is
+  // scanned in a worker while this thread scans A (parallel-scan.ts) — small
   // captures are not worth a thread.
+  const together = lockstepScan(a, b, Math.min(countA, limitA), Math.min(countB, limitB), (seq) => {
+    if (onProgress && seq % PAGE_EVENTS === 0) onProgress(Math.min(2 * seq, total), total);
+  });
+  if (together && !together.ok) return together;
+  if (together) {
+    const joined = join(together.value.a, together.value.b);
+    if (joined) {
+      onProgress?.(total, total);
+      return ok(joined);
+    }
+  }
   const pending = Math.min(countB, limitB) >= PARALLEL_MIN_EVENTS ? startScan(b.path, limitB) : undefined;
   const scannedA = scanSide(a, countA, limitA, (seq) => {
     if (onProgress && seq % PAGE_EVENTS === 0) onProgress(pending ? 2 * seq : seq, total);
@@ -114,8 +127,17 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     if (onProgress && seq % PAGE_EVENTS === 0) onProgress(scannedA.value.events + seq, total);
   });
   if (!scannedB.ok) return scannedB;
-  const A = scannedA.value;
-  const B = scannedB.value;
+  const joined = join(scannedA.value, scannedB.value);
+  if (!joined) throw new Error('diff: keyed scans cannot leave events unkeyed');
+  onProgress?.(total, total);
+  return ok(joined);
+}
+
+/**
+ * The hash join of two scans (see the header). Undefined when it would compare an
+ * UNKEYED event (lockstep-scan.ts) with one of another seq.
+ */
+function join(A: SideScan, B: SideScan): Alignment | undefined {
   const eventsA = A.events;
   const eventsB = B.events;
 
@@ -142,22 +164,24 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     const prevA = lastA;
     lastA = seqA;
     if (lastPair === null || seqA > lastPair.seqA) lastPair = { seqA, seqB: seq };
-    const same = A.keys[seqA] === B.keys[seq];
+    const ka = A.keys[seqA]!;
+    const kb = B.keys[seq]!;
+    if ((ka === UNKEYED || kb === UNKEYED) && (seqA !== seq || ka !== kb)) return undefined;
+    const same = ka === kb;
     // A changed event sits where it happened first: at its A seq, or earlier where B had it.
     if (!same) ops.push({ op: 'changed', seqA, seqB: seq, kind, pos: Math.min(seqA, prevA + 0.5) });
     if (kind === 'frame.present') frames.push({ seqA, seqB: seq, same, pixels: pixelsB.get(seq) ?? 0 });
   }
-  onProgress?.(total, total);
   for (let s = 1; s <= eventsA; s++) {
     if (!matchedA[s]) ops.push({ op: 'deleted', seqA: s, seqB: null, kind: KINDS[A.kinds[s]!]!, pos: s });
   }
   ops.sort((x, y) => x.pos - y.pos || (x.seqB ?? 0) - (y.seqB ?? 0));
   const namesA = new Map(A.boNames);
   const namesB = new Map(B.boNames);
-  return ok({
+  return {
     eventsA, eventsB, matched, ops, frames, lastPair, aOfB,
     timingA: TimingCollector.from(A.timing), timingB: TimingCollector.from(B.timing),
     boNameA: (pid, handle) => namesA.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
     boNameB: (pid, handle) => namesB.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
-  });
+  };
 }

@@ -1,0 +1,188 @@
+/**
+ * Both captures of a diff scanned together, seq by seq, by one normaliser, for as
+ * long as they provably share its state: most of two runs of the same work is the
+ * same rows, and a row both have needs its state change once and no key at all.
+ *
+ * Model
+ * - Invariant: after seq s, the normaliser's state is the one each capture's own
+ *   normaliser would have (side-scan.ts). It holds at the start (empty), and a seq
+ *   keeps it when both rows have the same kind and cause and
+ *   - the same args text, blob ids read as their blobs' hashes (equal hash ⇔ equal
+ *     bytes) and ts_ns ignored (never compared): the event is visited once
+ *     (`visitShared`: role and learned names, no key), and both sides get the key
+ *     UNKEYED — equal, whatever the views hash to;
+ *   - or other args that agree on what changes the state: the same role fields and
+ *     the same names learned (`visitPair`, a dry run for B): both get real keys.
+ *   Anything else (another kind, cause or role, other names learned, a row that
+ *   does not decode, a format 1 capture) and the scan gives up: `undefined`, and the
+ *   caller scans each capture on its own, as before. Results are the same either way.
+ * - When one capture ends (or reaches its limit), the other goes on alone with the
+ *   same normaliser, which is then simply its own; its keys are real.
+ * - UNKEYED keys only say "same" for the same seq on both sides: the join
+ *   (align-streams.ts) gives up too if it would pair one with another seq (a role
+ *   that occurs twice).
+ *
+ * Example (stress, clean vs dma-drop-partial-page): the ~23 differing hw.job,
+ *   mem.write and ioctl rows per thousand go through `visitPair`; the rest are
+ *   compared as text and visited once → { a: SideScan, b: SideScan }.
+ */
+import type { TraceEvent } from '../../engine/trace/events';
+import type { CaptureReader } from '../../recorder/capture/reader';
+import { ok, type Result } from '../../recorder/capture/result';
+import { CaptureNormaliser, VIEW_LEARNS_KINDS, hash53, type NormalisedEvent } from './capture-normaliser';
+import { RowPager, type RawEventRow } from './row-pager';
+import { KIND_INDEX, boNamesOf, type SideScan } from './side-scan';
+import { TimingCollector } from './timing-tracks';
+
+const PAGE_EVENTS = 8192;
+const BLOB_REF = /\{"\$blob":(\d+)\}/g;
+
+/** One capture's arrays, filled as the scan goes. */
+class Side {
+  readonly roles: Float64Array;
+  readonly keys: Float64Array;
+  readonly kinds: Uint8Array;
+  readonly frames: [number, number][] = [];
+  readonly timing = new TimingCollector();
+  events = 0;
+  boNames: SideScan['boNames'] | undefined;
+  /** The first row past the limit, once read: a scan on its own visits it before it stops (side-scan.ts). */
+  overflow: RawEventRow | undefined;
+
+  constructor(readonly pager: RowPager, readonly limit: number) {
+    this.roles = new Float64Array(limit + 1);
+    this.keys = new Float64Array(limit + 1);
+    this.kinds = new Uint8Array(limit + 1);
+  }
+
+  /** The next row within the limit, or undefined (end, limit — see `overflow` — or a read error: see `pager.error`). */
+  next(): RawEventRow | undefined {
+    if (this.overflow) return undefined;
+    const row = this.pager.nextRow();
+    if (row && Number(row[0]) > this.limit) this.overflow = row;
+    return this.overflow ? undefined : row;
+  }
+
+  record(seq: number, e: TraceEvent, n: NormalisedEvent, roleHash: number): void {
+    this.events = seq;
+    this.roles[seq] = roleHash;
+    this.keys[seq] = n.key;
+    this.kinds[seq] = KIND_INDEX.get(e.kind)!;
+    if (e.kind === 'frame.present') this.frames.push([seq, e.width * e.height]);
+    this.timing.visit(e, n);
+  }
+
+  result(normaliser: CaptureNormaliser): SideScan {
+    return {
+      events: this.events, roles: this.roles, keys: this.keys, kinds: this.kinds, frames: this.frames,
+      timing: this.timing.data(), boNames: this.boNames ?? boNamesOf(normaliser),
+    };
+  }
+}
+
+/** Both captures' scans, or undefined when they could not be done together (scan each on its own then). */
+export function lockstepScan(
+  a: CaptureReader, b: CaptureReader, limitA: number, limitB: number, tick?: (seq: number) => void,
+): Result<{ readonly a: SideScan; readonly b: SideScan }> | undefined {
+  const pa = new RowPager(a, PAGE_EVENTS);
+  const pb = new RowPager(b, PAGE_EVENTS);
+  if (!pa.rowsReadable || !pb.rowsReadable) return undefined;
+  const A = new Side(pa, limitA);
+  const B = new Side(pb, limitB);
+  const normaliser = new CaptureNormaliser({ keysOnly: true });
+  let ra = A.next();
+  let rb = B.next();
+  for (; ra && rb; ra = A.next(), rb = B.next()) {
+    const seq = Number(ra[0]);
+    if (Number(rb[0]) !== seq || ra[3] !== rb[3] || pa.kindOf(ra) !== pb.kindOf(rb)) return undefined;
+    const causeSeq = ra[3] === null ? null : Number(ra[3]);
+    if (sameArgs(ra[4], rb[4], pa, pb)) {
+      const d = pa.decode(ra);
+      if (!d) return undefined;
+      const n = normaliser.visitShared(seq, causeSeq, d.event);
+      const roleHash = hash53(n.role);
+      A.record(seq, d.event, n, roleHash);
+      // Only timing reads ts_ns: B's event is A's with B's time.
+      B.record(seq, d.event.tsNs === Number(rb[1]) ? d.event : { ...d.event, tsNs: Number(rb[1]) }, n, roleHash);
+    } else {
+      const da = pa.decode(ra);
+      const db = pb.decode(rb);
+      if (!da || !db) return undefined;
+      const p = normaliser.visitPair(seq, causeSeq, da.event, da.argsText, db.event, db.argsText);
+      if (!p.inStep) return undefined;
+      const roleHash = hash53(p.role);
+      A.record(seq, da.event, p.a, roleHash);
+      B.record(seq, db.event, p.b!, roleHash);
+    }
+    tick?.(seq);
+  }
+  if (pa.error || pb.error) return undefined;
+  if (!ra && !rb) return finish(normaliser, A, B) ? ok({ a: A.result(normaliser), b: B.result(normaliser) }) : undefined;
+  // One capture is done: the other goes on alone, the normaliser now its own.
+  const [done, rest, first] = ra ? [B, A, ra] : [A, B, rb!];
+  const named = boNamesOf(normaliser);
+  let r: RawEventRow | undefined = first;
+  const over = done.overflow;
+  if (over && VIEW_LEARNS_KINDS.has(done.pager.kindOf(over))) {
+    // A scan on its own learns from the row past its limit: it must be what the
+    // other capture has at that seq.
+    const d = rest.pager.decode(first);
+    const o = done.pager.decode(over);
+    if (!d || !o || d.seq !== o.seq || d.causeSeq !== o.causeSeq) return undefined;
+    const p = normaliser.visitPair(d.seq, d.causeSeq, d.event, d.argsText, o.event, o.argsText);
+    if (!p.inStep) return undefined;
+    done.boNames = boNamesOf(normaliser);
+    rest.record(d.seq, d.event, p.a, hash53(p.role));
+    r = rest.next();
+  } else {
+    done.boNames = named;
+  }
+  for (; r; r = rest.next()) {
+    const d = rest.pager.decode(r);
+    if (!d) return undefined;
+    const n = normaliser.visit(d.seq, d.causeSeq, d.event, d.argsText);
+    rest.record(d.seq, d.event, n, hash53(n.role));
+    tick?.(d.seq);
+  }
+  if (pa.error || pb.error || !finish(normaliser, rest)) return undefined;
+  return ok({ a: A.result(normaliser), b: B.result(normaliser) });
+}
+
+/**
+ * The end of the scans of `sides`, which end together: each side's BO names are
+ * the state's after visiting its row past the limit, if it has one (as a scan on
+ * its own does). False when that cannot be told apart for the two.
+ */
+function finish(normaliser: CaptureNormaliser, ...sides: Side[]): boolean {
+  const before = boNamesOf(normaliser);
+  const over = sides.filter((s) => s.overflow && VIEW_LEARNS_KINDS.has(s.pager.kindOf(s.overflow)));
+  for (const s of sides) if (!over.includes(s)) s.boNames ??= before;
+  if (over.length === 1) {
+    const d = over[0]!.pager.decode(over[0]!.overflow!);
+    if (!d) return false;
+    normaliser.visit(d.seq, d.causeSeq, d.event, d.argsText);
+  } else if (over.length === 2) {
+    const x = over[0]!.pager.decode(over[0]!.overflow!);
+    const y = over[1]!.pager.decode(over[1]!.overflow!);
+    if (!x || !y || x.seq !== y.seq || x.causeSeq !== y.causeSeq) return false;
+    if (!normaliser.visitPair(x.seq, x.causeSeq, x.event, x.argsText, y.event, y.argsText).inStep) return false;
+  }
+  const after = over.length ? boNamesOf(normaliser) : before;
+  for (const s of over) s.boNames = after;
+  normaliser.roles.release();
+  return true;
+}
+
+/** Same args text, blob ids read as their blobs' hashes. */
+function sameArgs(x: string, y: string, pa: RowPager, pb: RowPager): boolean {
+  const bx = x.includes('"$blob"');
+  if (!bx) return x === y;
+  if (!y.includes('"$blob"')) return false;
+  let missing = false;
+  const hashed = (text: string, p: RowPager): string => text.replace(BLOB_REF, (_m, id: string) => {
+    const h = p.blobHash(Number(id));
+    if (h === undefined) missing = true;
+    return `#${h}`;
+  });
+  return hashed(x, pa) === hashed(y, pb) && !missing;
+}
