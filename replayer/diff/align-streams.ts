@@ -141,8 +141,7 @@ function join(A: SideScan, B: SideScan): Alignment | undefined {
   const eventsA = A.events;
   const eventsB = B.events;
 
-  const byRoleA = new Map<number, number>();
-  for (let s = 1; s <= eventsA; s++) byRoleA.set(A.roles[s]!, s);
+  const seqOfRoleA = roleIndex(A);
   const matchedA = new Uint8Array(eventsA + 1);
   const aOfB = new Int32Array(eventsB + 1);
   const pixelsB = new Map(B.frames);
@@ -153,7 +152,7 @@ function join(A: SideScan, B: SideScan): Alignment | undefined {
   let matched = 0;
   for (let seq = 1; seq <= eventsB; seq++) {
     const kind = KINDS[B.kinds[seq]!]!;
-    const seqA = byRoleA.get(B.roles[seq]!);
+    const seqA = seqOfRoleA(B.roles[seq]!, seq);
     if (seqA === undefined || matchedA[seqA] || A.kinds[seqA] !== B.kinds[seq]) {
       ops.push({ op: 'inserted', seqA: null, seqB: seq, kind, pos: lastA + 0.5 });
       continue;
@@ -183,5 +182,27 @@ function join(A: SideScan, B: SideScan): Alignment | undefined {
     timingA: TimingCollector.from(A.timing), timingB: TimingCollector.from(B.timing),
     boNameA: (pid, handle) => namesA.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
     boNameB: (pid, handle) => namesB.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
+  };
+}
+
+/**
+ * A's last seq with a role (what the join pairs by), asked with a hint: most roles
+ * occur once and sit at the same seq in both captures, so the answer is checked at
+ * the hint first (a role is taken there only when A has it nowhere else), and the
+ * full map of A's roles is built only on the first miss.
+ */
+function roleIndex(A: SideScan): (role: number, hint: number) => number | undefined {
+  const roles = A.roles.subarray(1, A.events + 1);
+  const sorted = Float64Array.from(roles).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]!);
+  let byRole: Map<number, number> | undefined;
+  return (role, hint) => {
+    if (hint <= A.events && A.roles[hint] === role && !repeated.has(role)) return hint;
+    if (!byRole) {
+      byRole = new Map();
+      for (let s = 1; s <= A.events; s++) byRole.set(A.roles[s]!, s);
+    }
+    return byRole.get(role);
   };
 }

@@ -18,7 +18,7 @@ import { hashBytes } from '../../engine/base/hash';
 import type { EventKind, TraceEvent } from '../../engine/trace/events';
 import { EventRoles, sameRoleFields } from './event-roles';
 import { hash53 } from './hash53';
-import { eventView, type View, type ViewContext } from './event-view';
+import { eventView, viewMayLearn, type View, type ViewContext } from './event-view';
 import { DryRunNames, ValueNames } from './value-names';
 
 export interface NormalisedEvent {
@@ -95,7 +95,7 @@ export class CaptureNormaliser {
   visitShared(seq: number, causeSeq: number | null, e: TraceEvent): NormalisedEvent {
     const causeRole = causeSeq !== null ? this.roles.roleOf(causeSeq) : undefined;
     const role = this.roles.assign(seq, causeSeq, e);
-    if (!VIEW_LEARNS[e.kind]) return { role, view: EMPTY_VIEW, key: UNKEYED };
+    if (!viewMayLearn(e, (k) => VIEW_LEARNS[k])) return { role, view: EMPTY_VIEW, key: UNKEYED };
     const ctx: ViewContext = { roles: this.roles, names: this.names, role, groups: this.groups };
     const view = eventView(e, ctx, causeRole);
     this.groups = ctx.groups;

@@ -35,7 +35,6 @@ import { KIND_INDEX, boNamesOf, type SideScan } from './side-scan';
 import { TimingCollector } from './timing-tracks';
 
 const PAGE_EVENTS = 8192;
-const BLOB_REF = /\{"\$blob":(\d+)\}/g;
 
 /** One capture's arrays, filled as the scan goes. */
 class Side {
@@ -80,6 +79,30 @@ class Side {
   }
 }
 
+/**
+ * Register accesses and interrupts decoded once per distinct args text: a shared
+ * row's event is read for its role (register, line) and kind only, never for its
+ * time, so one decoded event serves every row with that text. Other kinds are
+ * decoded row by row.
+ */
+class RegisterEvents {
+  private readonly seen = new Map<string, TraceEvent>();
+
+  constructor(private readonly pager: RowPager) {}
+
+  decode(row: RawEventRow): { readonly event: TraceEvent } | undefined {
+    const kind = this.pager.kindOf(row);
+    if (kind !== 'hw.mmio' && kind !== 'hw.irq') return this.pager.decode(row);
+    const cached = this.seen.get(row[4]);
+    if (cached) return { event: cached };
+    const d = this.pager.decode(row);
+    if (!d) return undefined;
+    if (this.seen.size >= 65_536) this.seen.clear();
+    this.seen.set(row[4], d.event);
+    return d;
+  }
+}
+
 /** Both captures' scans, or undefined when they could not be done together (scan each on its own then). */
 export function lockstepScan(
   a: CaptureReader, b: CaptureReader, limitA: number, limitB: number, tick?: (seq: number) => void,
@@ -90,20 +113,23 @@ export function lockstepScan(
   const A = new Side(pa, limitA);
   const B = new Side(pb, limitB);
   const normaliser = new CaptureNormaliser({ keysOnly: true });
+  const registers = new RegisterEvents(pa);
+  const classes = blobClasses(pa, pb);
   let ra = A.next();
   let rb = B.next();
   for (; ra && rb; ra = A.next(), rb = B.next()) {
     const seq = Number(ra[0]);
     if (Number(rb[0]) !== seq || ra[3] !== rb[3] || pa.kindOf(ra) !== pb.kindOf(rb)) return undefined;
     const causeSeq = ra[3] === null ? null : Number(ra[3]);
-    if (sameArgs(ra[4], rb[4], pa, pb)) {
-      const d = pa.decode(ra);
+    if (sameArgs(ra[4], rb[4], classes.a, classes.b)) {
+      const d = registers.decode(ra);
       if (!d) return undefined;
       const n = normaliser.visitShared(seq, causeSeq, d.event);
       const roleHash = hash53(n.role);
       A.record(seq, d.event, n, roleHash);
-      // Only timing reads ts_ns: B's event is A's with B's time.
-      B.record(seq, d.event.tsNs === Number(rb[1]) ? d.event : { ...d.event, tsNs: Number(rb[1]) }, n, roleHash);
+      // Only timing reads ts_ns, of job starts and ends: there B's event is A's with B's time.
+      const timed = d.event.kind === 'kmd.job_started' || d.event.kind === 'kmd.job_finished';
+      B.record(seq, timed && d.event.tsNs !== Number(rb[1]) ? { ...d.event, tsNs: Number(rb[1]) } : d.event, n, roleHash);
     } else {
       const da = pa.decode(ra);
       const db = pb.decode(rb);
@@ -173,16 +199,57 @@ function finish(normaliser: CaptureNormaliser, ...sides: Side[]): boolean {
   return true;
 }
 
-/** Same args text, blob ids read as their blobs' hashes. */
-function sameArgs(x: string, y: string, pa: RowPager, pb: RowPager): boolean {
-  const bx = x.includes('"$blob"');
-  if (!bx) return x === y;
-  if (!y.includes('"$blob"')) return false;
-  let missing = false;
-  const hashed = (text: string, p: RowPager): string => text.replace(BLOB_REF, (_m, id: string) => {
-    const h = p.blobHash(Number(id));
-    if (h === undefined) missing = true;
-    return `#${h}`;
-  });
-  return hashed(x, pa) === hashed(y, pb) && !missing;
+/**
+ * Blob ids of two captures as one numbering of contents: `a[id]` and `b[id]` are
+ * equal exactly when the two blobs have the same `blobs.hash` (0: no such blob).
+ */
+function blobClasses(pa: RowPager, pb: RowPager): { readonly a: Int32Array; readonly b: Int32Array } {
+  const classOf = new Map<string, number>();
+  const number = (p: RowPager): Int32Array => {
+    let max = 0;
+    for (const [id] of p.blobHashes()) max = Math.max(max, id);
+    const out = new Int32Array(max + 1);
+    for (const [id, hash] of p.blobHashes()) {
+      let c = classOf.get(hash);
+      if (c === undefined) classOf.set(hash, (c = classOf.size + 1));
+      out[id] = c;
+    }
+    return out;
+  };
+  return { a: number(pa), b: number(pb) };
+}
+
+const BLOB_OPEN = '{"$blob":';
+
+/**
+ * Same args text, blob ids read as their blobs' contents: the texts agree char for
+ * char outside `{"$blob":<id>}`, and the ids agree by class (blobClasses).
+ * Example: `{"bytes":{"$blob":7}}` and `{"bytes":{"$blob":5}}` are the same when
+ * A's blob 7 and B's blob 5 have one hash.
+ */
+function sameArgs(x: string, y: string, ca: Int32Array, cb: Int32Array): boolean {
+  if (x === y && !x.includes(BLOB_OPEN)) return true;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const bi = x.indexOf(BLOB_OPEN, i);
+    const bj = y.indexOf(BLOB_OPEN, j);
+    if (bi < 0 || bj < 0) return bi < 0 && bj < 0 && sameSpan(x, i, x.length, y, j, y.length);
+    if (!sameSpan(x, i, bi, y, j, bj)) return false;
+    const ei = x.indexOf('}', bi);
+    const ej = y.indexOf('}', bj);
+    if (ei < 0 || ej < 0) return false;
+    const idA = Number(x.slice(bi + BLOB_OPEN.length, ei));
+    const idB = Number(y.slice(bj + BLOB_OPEN.length, ej));
+    const classA = ca[idA] ?? 0;
+    if (!Number.isInteger(idA) || !Number.isInteger(idB) || classA === 0 || classA !== (cb[idB] ?? 0)) return false;
+    i = ei + 1;
+    j = ej + 1;
+  }
+}
+
+function sameSpan(x: string, i: number, ie: number, y: string, j: number, je: number): boolean {
+  if (ie - i !== je - j) return false;
+  for (; i < ie; i++, j++) if (x.charCodeAt(i) !== y.charCodeAt(j)) return false;
+  return true;
 }

@@ -111,9 +111,9 @@ export class RowPager {
     return this.kinds.get(Number(row[2])) ?? '?';
   }
 
-  /** The `blobs.hash` of blob `id` (undefined when there is none). */
-  blobHash(id: number): string | undefined {
-    return this.hashes.get(id);
+  /** Every blob's id and `blobs.hash`. */
+  blobHashes(): IterableIterator<[number, string]> {
+    return this.hashes.entries();
   }
 
   /** A row of the current page decoded as `next()` decodes it (undefined, with `error` set, when it does not decode). */
