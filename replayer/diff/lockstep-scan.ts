@@ -35,6 +35,7 @@ import { KIND_INDEX, boNamesOf, type SideScan } from './side-scan';
 import { TimingCollector } from './timing-tracks';
 
 const PAGE_EVENTS = 8192;
+const BLOB_OPEN = '{"$blob":';
 
 /** One capture's arrays, filled as the scan goes. */
 class Side {
@@ -80,25 +81,28 @@ class Side {
 }
 
 /**
- * Register accesses and interrupts decoded once per distinct args text: a shared
- * row's event is read for its role (register, line) and kind only, never for its
- * time, so one decoded event serves every row with that text. Other kinds are
- * decoded row by row.
+ * Shared rows decoded once per distinct args text: a shared row's event is read
+ * for its role, its kind and (where its view learns) its view, never for its time,
+ * and views build new objects, so one decoded event serves every row with that
+ * text. Not cached: rows with blobs (an ioctl's argument images are worked on in
+ * place, and their texts rarely repeat) and job starts and ends (timing reads
+ * their time).
  */
-class RegisterEvents {
+class SharedEvents {
   private readonly seen = new Map<string, TraceEvent>();
 
   constructor(private readonly pager: RowPager) {}
 
   decode(row: RawEventRow): { readonly event: TraceEvent } | undefined {
     const kind = this.pager.kindOf(row);
-    if (kind !== 'hw.mmio' && kind !== 'hw.irq') return this.pager.decode(row);
-    const cached = this.seen.get(row[4]);
+    const text = row[4];
+    if (kind === 'kmd.job_started' || kind === 'kmd.job_finished' || text.includes(BLOB_OPEN)) return this.pager.decode(row);
+    const cached = this.seen.get(text);
     if (cached) return { event: cached };
     const d = this.pager.decode(row);
     if (!d) return undefined;
     if (this.seen.size >= 65_536) this.seen.clear();
-    this.seen.set(row[4], d.event);
+    this.seen.set(text, d.event);
     return d;
   }
 }
@@ -113,7 +117,7 @@ export function lockstepScan(
   const A = new Side(pa, limitA);
   const B = new Side(pb, limitB);
   const normaliser = new CaptureNormaliser({ keysOnly: true });
-  const registers = new RegisterEvents(pa);
+  const shared = new SharedEvents(pa);
   const classes = blobClasses(pa, pb);
   let ra = A.next();
   let rb = B.next();
@@ -122,7 +126,7 @@ export function lockstepScan(
     if (Number(rb[0]) !== seq || ra[3] !== rb[3] || pa.kindOf(ra) !== pb.kindOf(rb)) return undefined;
     const causeSeq = ra[3] === null ? null : Number(ra[3]);
     if (sameArgs(ra[4], rb[4], classes.a, classes.b)) {
-      const d = registers.decode(ra);
+      const d = shared.decode(ra);
       if (!d) return undefined;
       const n = normaliser.visitShared(seq, causeSeq, d.event);
       const roleHash = hash53(n.role);
@@ -218,8 +222,6 @@ function blobClasses(pa: RowPager, pb: RowPager): { readonly a: Int32Array; read
   };
   return { a: number(pa), b: number(pb) };
 }
-
-const BLOB_OPEN = '{"$blob":';
 
 /**
  * Same args text, blob ids read as their blobs' contents: the texts agree char for
