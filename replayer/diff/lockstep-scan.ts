@@ -28,13 +28,16 @@
  */
 import type { TraceEvent } from '../../engine/trace/events';
 import type { CaptureReader } from '../../recorder/capture/reader';
-import { ok, type Result } from '../../recorder/capture/result';
+import { ok, type CaptureError, type Result } from '../../recorder/capture/result';
+import { startRowFeed, type RowFeed } from './row-feed';
 import { CaptureNormaliser, VIEW_LEARNS_KINDS, hash53, type NormalisedEvent } from './capture-normaliser';
 import { RowPager, type RawEventRow } from './row-pager';
 import { KIND_INDEX, boNamesOf, type SideScan } from './side-scan';
 import { TimingCollector } from './timing-tracks';
 
-const PAGE_EVENTS = 8192;
+const PAGE_EVENTS = 1024;
+/** From this many events in B, B's rows are read and compared in a worker (row-feed.ts). */
+const FEED_MIN_EVENTS = 50_000;
 const BLOB_OPEN = '{"$blob":';
 
 /** One capture's arrays, filled as the scan goes. */
@@ -49,16 +52,41 @@ class Side {
   /** The first row past the limit, once read: a scan on its own visits it before it stops (side-scan.ts). */
   overflow: RawEventRow | undefined;
 
-  constructor(readonly pager: RowPager, readonly limit: number) {
+  /** Set when a fed row said "as A's" with no row of A's at hand: the scan gives up. */
+  lost = false;
+
+  constructor(readonly pager: RowPager, readonly limit: number, private readonly feed?: RowFeed) {
     this.roles = new Float64Array(limit + 1);
     this.keys = new Float64Array(limit + 1);
     this.kinds = new Uint8Array(limit + 1);
   }
 
-  /** The next row within the limit, or undefined (end, limit — see `overflow` — or a read error: see `pager.error`). */
-  next(): RawEventRow | undefined {
+  get error(): CaptureError | undefined {
+    return this.pager.error ?? this.feed?.error;
+  }
+
+  /**
+   * The next row within the limit, or undefined (end, limit — see `overflow` — or a
+   * read error: see `error`). `partner`: the other capture's row of the same seq, if
+   * read, whose text a fed row with null args has.
+   */
+  next(partner?: RawEventRow): RawEventRow | undefined {
     if (this.overflow) return undefined;
-    const row = this.pager.nextRow();
+    let row: RawEventRow | undefined;
+    if (this.feed) {
+      const f = this.feed.next();
+      if (f && f[4] === null) {
+        if (!partner || partner[0] !== f[0]) {
+          this.lost = true;
+          return undefined;
+        }
+        row = [f[0], f[1], f[2], f[3], partner[4]];
+      } else {
+        row = f as RawEventRow | undefined;
+      }
+    } else {
+      row = this.pager.nextRow();
+    }
     if (row && Number(row[0]) > this.limit) this.overflow = row;
     return this.overflow ? undefined : row;
   }
@@ -114,14 +142,25 @@ export function lockstepScan(
   const pa = new RowPager(a, PAGE_EVENTS);
   const pb = new RowPager(b, PAGE_EVENTS);
   if (!pa.rowsReadable || !pb.rowsReadable) return undefined;
+  const feed = limitB >= FEED_MIN_EVENTS ? startRowFeed(a.path, b.path, limitA, limitB, PAGE_EVENTS) : undefined;
+  try {
+    return scanTogether(pa, pb, limitA, limitB, feed, tick);
+  } finally {
+    feed?.close();
+  }
+}
+
+function scanTogether(
+  pa: RowPager, pb: RowPager, limitA: number, limitB: number, feed: RowFeed | undefined, tick?: (seq: number) => void,
+): Result<{ readonly a: SideScan; readonly b: SideScan }> | undefined {
   const A = new Side(pa, limitA);
-  const B = new Side(pb, limitB);
+  const B = new Side(pb, limitB, feed);
   const normaliser = new CaptureNormaliser({ keysOnly: true });
   const shared = new SharedEvents(pa);
   const classes = blobClasses(pa, pb);
   let ra = A.next();
-  let rb = B.next();
-  for (; ra && rb; ra = A.next(), rb = B.next()) {
+  let rb = B.next(ra ?? A.overflow);
+  for (; ra && rb; ra = A.next(), rb = B.next(ra ?? A.overflow)) {
     const seq = Number(ra[0]);
     if (Number(rb[0]) !== seq || ra[3] !== rb[3] || pa.kindOf(ra) !== pb.kindOf(rb)) return undefined;
     const causeSeq = ra[3] === null ? null : Number(ra[3]);
@@ -146,7 +185,7 @@ export function lockstepScan(
     }
     tick?.(seq);
   }
-  if (pa.error || pb.error) return undefined;
+  if (A.error || B.error || B.lost) return undefined;
   if (!ra && !rb) return finish(normaliser, A, B) ? ok({ a: A.result(normaliser), b: B.result(normaliser) }) : undefined;
   // One capture is done: the other goes on alone, the normaliser now its own.
   const [done, rest, first] = ra ? [B, A, ra] : [A, B, rb!];
@@ -174,7 +213,7 @@ export function lockstepScan(
     rest.record(d.seq, d.event, n, hash53(n.role));
     tick?.(d.seq);
   }
-  if (pa.error || pb.error || !finish(normaliser, rest)) return undefined;
+  if (A.error || B.error || B.lost || !finish(normaliser, rest)) return undefined;
   return ok({ a: A.result(normaliser), b: B.result(normaliser) });
 }
 
