@@ -32,11 +32,12 @@ import { ok, type CaptureError, type Result } from '../../recorder/capture/resul
 import { startRowFeed, type RowFeed } from './row-feed';
 import { CaptureNormaliser, VIEW_LEARNS_KINDS, hash53, type NormalisedEvent } from './capture-normaliser';
 import { RowPager, type RawEventRow } from './row-pager';
+import { viewMayLearn } from './event-view';
 import { KIND_INDEX, boNamesOf, type SideScan } from './side-scan';
 import { TimingCollector } from './timing-tracks';
 
 const PAGE_EVENTS = 1024;
-/** From this many events in B, B's rows are read and compared in a worker (row-feed.ts). */
+/** From this many events in each, rows are read (and B's compared) in workers (row-feed.ts). */
 const FEED_MIN_EVENTS = 50_000;
 const BLOB_OPEN = '{"$blob":';
 
@@ -124,6 +125,11 @@ class SharedEvents {
   decode(row: RawEventRow): { readonly event: TraceEvent } | undefined {
     const kind = this.pager.kindOf(row);
     const text = row[4];
+    if (kind === 'kmd.ioctl') {
+      // Its argument bytes are read only where its view may learn.
+      const d = this.pager.decode(row, true);
+      return d && viewMayLearn(d.event, (k) => VIEW_LEARNS_KINDS.has(k)) ? this.pager.decode(row) : d;
+    }
     if (kind === 'kmd.job_started' || kind === 'kmd.job_finished' || text.includes(BLOB_OPEN)) return this.pager.decode(row);
     const cached = this.seen.get(text);
     if (cached) return { event: cached };
@@ -142,19 +148,24 @@ export function lockstepScan(
   const pa = new RowPager(a, PAGE_EVENTS);
   const pb = new RowPager(b, PAGE_EVENTS);
   if (!pa.rowsReadable || !pb.rowsReadable) return undefined;
-  const feed = limitB >= FEED_MIN_EVENTS ? startRowFeed(a.path, b.path, limitA, limitB, PAGE_EVENTS) : undefined;
+  // Big captures: both read in workers (A's as it is, B's compared with A's), this
+  // thread only decodes and normalises.
+  const big = limitB >= FEED_MIN_EVENTS && limitA >= FEED_MIN_EVENTS;
+  const feedA = big ? startRowFeed(null, a.path, limitA, limitA, PAGE_EVENTS) : undefined;
+  const feedB = big ? startRowFeed(a.path, b.path, limitA, limitB, PAGE_EVENTS) : undefined;
   try {
-    return scanTogether(pa, pb, limitA, limitB, feed, tick);
+    return scanTogether(pa, pb, limitA, limitB, feedA, feedB, tick);
   } finally {
-    feed?.close();
+    feedA?.close();
+    feedB?.close();
   }
 }
 
 function scanTogether(
-  pa: RowPager, pb: RowPager, limitA: number, limitB: number, feed: RowFeed | undefined, tick?: (seq: number) => void,
+  pa: RowPager, pb: RowPager, limitA: number, limitB: number, feedA: RowFeed | undefined, feedB: RowFeed | undefined, tick?: (seq: number) => void,
 ): Result<{ readonly a: SideScan; readonly b: SideScan }> | undefined {
-  const A = new Side(pa, limitA);
-  const B = new Side(pb, limitB, feed);
+  const A = new Side(pa, limitA, feedA);
+  const B = new Side(pb, limitB, feedB);
   const normaliser = new CaptureNormaliser({ keysOnly: true });
   const shared = new SharedEvents(pa);
   const classes = blobClasses(pa, pb);
@@ -185,7 +196,7 @@ function scanTogether(
     }
     tick?.(seq);
   }
-  if (A.error || B.error || B.lost) return undefined;
+  if (A.error || B.error || A.lost || B.lost) return undefined;
   if (!ra && !rb) return finish(normaliser, A, B) ? ok({ a: A.result(normaliser), b: B.result(normaliser) }) : undefined;
   // One capture is done: the other goes on alone, the normaliser now its own.
   const [done, rest, first] = ra ? [B, A, ra] : [A, B, rb!];
@@ -213,7 +224,7 @@ function scanTogether(
     rest.record(d.seq, d.event, n, hash53(n.role));
     tick?.(d.seq);
   }
-  if (A.error || B.error || B.lost || !finish(normaliser, rest)) return undefined;
+  if (A.error || B.error || A.lost || B.lost || !finish(normaliser, rest)) return undefined;
   return ok({ a: A.result(normaliser), b: B.result(normaliser) });
 }
 

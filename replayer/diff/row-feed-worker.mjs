@@ -18,13 +18,16 @@ const posted = () => {
 let db;
 try {
   db = new Database(pathB, { readonly: true, fileMustExist: true });
-  db.prepare('ATTACH DATABASE ? AS a').run(pathA);
-  const page = db.prepare(`SELECT b.seq, b.ts_ns, b.kind_id, b.cause_seq, CASE WHEN b.args = a.args THEN NULL ELSE b.args END
-    FROM main.event_rows AS b LEFT JOIN a.event_rows AS a ON a.seq = b.seq AND a.seq <= ?
-    WHERE b.seq >= ? ORDER BY b.seq LIMIT ?`).raw(true);
+  // Without pathA: B's rows as they are (a feed of the first capture itself).
+  if (pathA !== null) db.prepare('ATTACH DATABASE ? AS a').run(pathA);
+  const page = pathA !== null
+    ? db.prepare(`SELECT b.seq, b.ts_ns, b.kind_id, b.cause_seq, CASE WHEN b.args = a.args THEN NULL ELSE b.args END
+        FROM main.event_rows AS b LEFT JOIN a.event_rows AS a ON a.seq = b.seq AND a.seq <= ?
+        WHERE b.seq >= ? ORDER BY b.seq LIMIT ?`).raw(true)
+    : db.prepare('SELECT seq, ts_ns, kind_id, cause_seq, args FROM event_rows WHERE seq >= ? ORDER BY seq LIMIT ?').raw(true);
   let from = 1;
   for (;;) {
-    const rows = page.all(limitA, from, pageSize);
+    const rows = pathA !== null ? page.all(limitA, from, pageSize) : page.all(from, pageSize);
     while (Atomics.load(counts, 0) - Atomics.load(counts, 1) >= ahead) Atomics.wait(counts, 1, Atomics.load(counts, 1), 1000);
     // Columns, transferred: cheaper to send than an array per row.
     const n = rows.length;

@@ -94,8 +94,11 @@ export class RowFeed {
   }
 }
 
-/** B's rows compared with A's in a worker; undefined when no worker can be started. */
-export function startRowFeed(pathA: string, pathB: string, limitA: number, limitB: number, pageSize: number): RowFeed | undefined {
+/**
+ * B's rows compared with A's in a worker (`pathA` null: B's rows as they are, args
+ * never null); undefined when no worker can be started.
+ */
+export function startRowFeed(pathA: string | null, pathB: string, limitA: number, limitB: number, pageSize: number): RowFeed | undefined {
   const shared = new SharedArrayBuffer(8);
   const counts = new Int32Array(shared);
   const { port1, port2 } = new MessageChannel();

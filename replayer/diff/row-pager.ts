@@ -61,7 +61,6 @@ export class RowPager {
     const blobs = reader.query('SELECT id, hash FROM blobs');
     if (blobs.ok) {
       for (const [id, hash] of blobs.value.rows) {
-        this.standIns.set(Number(id), standIn(String(hash)));
         this.hashes.set(Number(id), String(hash));
       }
     }
@@ -111,16 +110,32 @@ export class RowPager {
     return this.kinds.get(Number(row[2])) ?? '?';
   }
 
+  /** Blob `id`'s stand-in, made on first use (undefined when there is no such blob). */
+  private standInOf(id: number): Uint8Array | undefined {
+    let s = this.standIns.get(id);
+    if (s === undefined) {
+      const hash = this.hashes.get(id);
+      if (hash === undefined) return undefined;
+      this.standIns.set(id, (s = standIn(hash)));
+    }
+    return s;
+  }
+
   /** Every blob's id and `blobs.hash`. */
   blobHashes(): IterableIterator<[number, string]> {
     return this.hashes.entries();
   }
 
-  /** A row of the current page decoded as `next()` decodes it (undefined, with `error` set, when it does not decode). */
-  decode(row: RawEventRow): (DecodedEvent & { readonly argsText: string }) | undefined {
+  /**
+   * A row decoded as `next()` decodes it (undefined, with `error` set, when it does
+   * not decode); its blobs are read from the current page's prefetch, else one by
+   * one. `standInsOnly`: every byte array a stand-in, even where `next()` reads the
+   * bytes (for a look at the other fields).
+   */
+  decode(row: RawEventRow, standInsOnly = false): (DecodedEvent & { readonly argsText: string }) | undefined {
     const seq = Number(row[0]);
     const kind = this.kindOf(row);
-    const blob = BYTES_READ.has(kind as EventKind) ? (id: number) => this.bytes.get(id) ?? this.reader.blob(id) : (id: number) => this.standIns.get(id);
+    const blob = !standInsOnly && BYTES_READ.has(kind as EventKind) ? (id: number) => this.bytes.get(id) ?? this.reader.blob(id) : (id: number) => this.standInOf(id);
     const d = decodeEvent({ ts_ns: Number(row[1]), dur_ns: null, pid: null, kind, args: String(row[4]) }, blob);
     if (!d.ok) {
       this.error = { code: 'bad-row', message: `event ${seq}: ${d.error.message}` };
