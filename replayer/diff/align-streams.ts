@@ -4,10 +4,15 @@
  *
  * Model
  * - Each capture is scanned into plain numbers (side-scan.ts: per seq the role's
- *   hash, the view's key, the kind) — B in a worker thread while A is scanned here
- *   (parallel-scan.ts) — then joined: each of B's roles is looked up among A's. Same role, same key: the
- *   same event. Same role, another key: `changed`. A role only B has: `inserted`;
- *   only A has: `deleted`.
+ *   hash, the view's key, the kind), then joined: each of B's roles is looked up
+ *   among A's. Same role, same key: the same event. Same role, another key:
+ *   `changed`. A role only B has: `inserted`; only A has: `deleted`.
+ * - The two scans are first tried together (lockstep-scan.ts): one normaliser for
+ *   both while they provably share its state, rows both have visited once and left
+ *   UNKEYED (same on both sides). When that cannot be proven — or the join would
+ *   pair an UNKEYED event with another seq — each capture is scanned on its own, B
+ *   in a worker thread while A is scanned here (parallel-scan.ts). The alignment
+ *   is the same either way; only the time differs.
  * - Every difference gets a position in A's order, so "first" means the same thing
  *   on both sides: a deleted event is at its A seq, an inserted one just after the
  *   A seq of the last event B had matched before it, and a changed one at the
