@@ -4,10 +4,15 @@
  *
  * Model
  * - Each capture is scanned into plain numbers (side-scan.ts: per seq the role's
- *   hash, the view's key, the kind) — B in a worker thread while A is scanned here
- *   (parallel-scan.ts) — then joined: each of B's roles is looked up among A's. Same role, same key: the
- *   same event. Same role, another key: `changed`. A role only B has: `inserted`;
- *   only A has: `deleted`.
+ *   hash, the view's key, the kind), then joined: each of B's roles is looked up
+ *   among A's. Same role, same key: the same event. Same role, another key:
+ *   `changed`. A role only B has: `inserted`; only A has: `deleted`.
+ * - The two scans are first tried together (lockstep-scan.ts): one normaliser for
+ *   both while they provably share its state, rows both have visited once and left
+ *   UNKEYED (same on both sides). When that cannot be proven — or the join would
+ *   pair an UNKEYED event with another seq — each capture is scanned on its own, B
+ *   in a worker thread while A is scanned here (parallel-scan.ts). The alignment
+ *   is the same either way; only the time differs.
  * - Every difference gets a position in A's order, so "first" means the same thing
  *   on both sides: a deleted event is at its A seq, an inserted one just after the
  *   A seq of the last event B had matched before it, and a changed one at the
@@ -26,11 +31,12 @@
 import { eventKinds, type EventKind, type Layer, type TraceEvent } from '../../engine/trace/events';
 import type { CaptureReader } from '../../recorder/capture/reader';
 import { fail, ok, type Result } from '../../recorder/capture/result';
-import type { CaptureNormaliser, NormalisedEvent } from './capture-normaliser';
+import { UNKEYED, type CaptureNormaliser, type NormalisedEvent } from './capture-normaliser';
 import { KindCursor } from '../../recorder/capture/capture-cursor';
 import { RowPager } from './row-pager';
 import { startScan } from './parallel-scan';
-import { KINDS, scanSide } from './side-scan';
+import { KINDS, scanSide, type SideScan } from './side-scan';
+import { lockstepScan } from './lockstep-scan';
 import { TimingCollector } from './timing-tracks';
 
 export type OpKind = 'inserted' | 'deleted' | 'changed';
@@ -103,8 +109,20 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
   const limitA = limits.toSeqA ?? Infinity;
   const limitB = limits.toSeqB ?? Infinity;
   const total = Math.min(countA, limitA) + Math.min(countB, limitB);
-  // B is scanned in a worker while this thread scans A (parallel-scan.ts); small
+  // Both at once while they provably share a state (lockstep-scan.ts); else B is
+  // scanned in a worker while this thread scans A (parallel-scan.ts) — small
   // captures are not worth a thread.
+  const together = lockstepScan(a, b, Math.min(countA, limitA), Math.min(countB, limitB), (seq) => {
+    if (onProgress && seq % PAGE_EVENTS === 0) onProgress(Math.min(2 * seq, total), total);
+  });
+  if (together && !together.ok) return together;
+  if (together) {
+    const joined = join(together.value.a, together.value.b);
+    if (joined) {
+      onProgress?.(total, total);
+      return ok(joined);
+    }
+  }
   const pending = Math.min(countB, limitB) >= PARALLEL_MIN_EVENTS ? startScan(b.path, limitB) : undefined;
   const scannedA = scanSide(a, countA, limitA, (seq) => {
     if (onProgress && seq % PAGE_EVENTS === 0) onProgress(pending ? 2 * seq : seq, total);
@@ -114,13 +132,21 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     if (onProgress && seq % PAGE_EVENTS === 0) onProgress(scannedA.value.events + seq, total);
   });
   if (!scannedB.ok) return scannedB;
-  const A = scannedA.value;
-  const B = scannedB.value;
+  const joined = join(scannedA.value, scannedB.value);
+  if (!joined) throw new Error('diff: keyed scans cannot leave events unkeyed');
+  onProgress?.(total, total);
+  return ok(joined);
+}
+
+/**
+ * The hash join of two scans (see the header). Undefined when it would compare an
+ * UNKEYED event (lockstep-scan.ts) with one of another seq.
+ */
+function join(A: SideScan, B: SideScan): Alignment | undefined {
   const eventsA = A.events;
   const eventsB = B.events;
 
-  const byRoleA = new Map<number, number>();
-  for (let s = 1; s <= eventsA; s++) byRoleA.set(A.roles[s]!, s);
+  const seqOfRoleA = roleIndex(A);
   const matchedA = new Uint8Array(eventsA + 1);
   const aOfB = new Int32Array(eventsB + 1);
   const pixelsB = new Map(B.frames);
@@ -131,7 +157,7 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
   let matched = 0;
   for (let seq = 1; seq <= eventsB; seq++) {
     const kind = KINDS[B.kinds[seq]!]!;
-    const seqA = byRoleA.get(B.roles[seq]!);
+    const seqA = seqOfRoleA(B.roles[seq]!, seq);
     if (seqA === undefined || matchedA[seqA] || A.kinds[seqA] !== B.kinds[seq]) {
       ops.push({ op: 'inserted', seqA: null, seqB: seq, kind, pos: lastA + 0.5 });
       continue;
@@ -142,22 +168,46 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     const prevA = lastA;
     lastA = seqA;
     if (lastPair === null || seqA > lastPair.seqA) lastPair = { seqA, seqB: seq };
-    const same = A.keys[seqA] === B.keys[seq];
+    const ka = A.keys[seqA]!;
+    const kb = B.keys[seq]!;
+    if ((ka === UNKEYED || kb === UNKEYED) && (seqA !== seq || ka !== kb)) return undefined;
+    const same = ka === kb;
     // A changed event sits where it happened first: at its A seq, or earlier where B had it.
     if (!same) ops.push({ op: 'changed', seqA, seqB: seq, kind, pos: Math.min(seqA, prevA + 0.5) });
     if (kind === 'frame.present') frames.push({ seqA, seqB: seq, same, pixels: pixelsB.get(seq) ?? 0 });
   }
-  onProgress?.(total, total);
   for (let s = 1; s <= eventsA; s++) {
     if (!matchedA[s]) ops.push({ op: 'deleted', seqA: s, seqB: null, kind: KINDS[A.kinds[s]!]!, pos: s });
   }
   ops.sort((x, y) => x.pos - y.pos || (x.seqB ?? 0) - (y.seqB ?? 0));
   const namesA = new Map(A.boNames);
   const namesB = new Map(B.boNames);
-  return ok({
+  return {
     eventsA, eventsB, matched, ops, frames, lastPair, aOfB,
     timingA: TimingCollector.from(A.timing), timingB: TimingCollector.from(B.timing),
     boNameA: (pid, handle) => namesA.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
     boNameB: (pid, handle) => namesB.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
-  });
+  };
+}
+
+/**
+ * A's last seq with a role (what the join pairs by), asked with a hint: most roles
+ * occur once and sit at the same seq in both captures, so the answer is checked at
+ * the hint first (a role is taken there only when A has it nowhere else), and the
+ * full map of A's roles is built only on the first miss.
+ */
+function roleIndex(A: SideScan): (role: number, hint: number) => number | undefined {
+  const roles = A.roles.subarray(1, A.events + 1);
+  const sorted = Float64Array.from(roles).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]!);
+  let byRole: Map<number, number> | undefined;
+  return (role, hint) => {
+    if (hint <= A.events && A.roles[hint] === role && !repeated.has(role)) return hint;
+    if (!byRole) {
+      byRole = new Map();
+      for (let s = 1; s <= A.events; s++) byRole.set(A.roles[s]!, s);
+    }
+    return byRole.get(role);
+  };
 }

@@ -16,10 +16,10 @@
  */
 import { hashBytes } from '../../engine/base/hash';
 import type { EventKind, TraceEvent } from '../../engine/trace/events';
-import { EventRoles } from './event-roles';
+import { EventRoles, sameRoleFields } from './event-roles';
 import { hash53 } from './hash53';
-import { eventView, type View, type ViewContext } from './event-view';
-import { ValueNames } from './value-names';
+import { eventView, viewMayLearn, type View, type ViewContext } from './event-view';
+import { DryRunNames, ValueNames } from './value-names';
 
 export interface NormalisedEvent {
   readonly role: string;
@@ -37,6 +37,33 @@ const BYTE_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['api.call', 'mem.
  */
 const RAW_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['hw.mmio', 'hw.irq']);
 const EMPTY_VIEW: View = {};
+
+/**
+ * Whether a kind's view learns names (or counts groups): only these views change
+ * the normaliser's state, so only these must be built for an event whose key is
+ * not needed (`visitShared`). Every other view only looks names up.
+ */
+const VIEW_LEARNS: { readonly [K in EventKind]: boolean } = {
+  'api.call': false, 'api.return': true, 'app.thread_switch': false, 'mem.write': false, 'mem.read': false,
+  'frame.present': false, 'kmd.ioctl_enter': true, 'kmd.ioctl': true, 'kmd.wait_end': false, 'kmd.syncobj': false,
+  'kmd.job_queued': true, 'kmd.job_started': false, 'kmd.job_finished': false, 'kmd.fence_signal': true,
+  'hw.job': false, 'kmd.group_state': false, 'kmd.reset': false, 'kmd.process_op': true,
+  'hw.mmio': false, 'hw.irq': false, 'hw.fault': false,
+};
+
+/** The kinds of VIEW_LEARNS whose view learns. */
+export const VIEW_LEARNS_KINDS: ReadonlySet<string> = new Set(Object.keys(VIEW_LEARNS).filter((k) => VIEW_LEARNS[k as EventKind]));
+
+/** The key `visitShared` gives: no view was hashed (keys are hashes, never negative). */
+export const UNKEYED = -1;
+
+/** Two runs' events of one seq normalised by one state (`visitPair`). */
+export interface NormalisedPair {
+  readonly role: string;
+  readonly a: NormalisedEvent;
+  readonly b: NormalisedEvent | undefined;
+  readonly inStep: boolean;
+}
 
 export class CaptureNormaliser {
   readonly roles = new EventRoles();
@@ -56,8 +83,60 @@ export class CaptureNormaliser {
     const ctx: ViewContext = { roles: this.roles, names: this.names, role, groups: this.groups };
     const view = eventView(e, ctx, causeRole);
     this.groups = ctx.groups;
-    return { role, view, key: hash53(BYTE_KINDS.has(e.kind) && containsBytes(view) ? canonicalJson(view) : JSON.stringify(view)) };
+    return { role, view, key: keyOf(e.kind, view) };
   }
+
+  /**
+   * `visit` for an event another run had byte for byte at the same seq from the same
+   * state: the state changes as `visit` would change it, but the view is built only
+   * where it learns (VIEW_LEARNS) and nothing is hashed (key UNKEYED: the two are
+   * equal, whatever their key).
+   */
+  visitShared(seq: number, causeSeq: number | null, e: TraceEvent): NormalisedEvent {
+    const causeRole = causeSeq !== null ? this.roles.roleOf(causeSeq) : undefined;
+    const role = this.roles.assign(seq, causeSeq, e);
+    if (!viewMayLearn(e, (k) => VIEW_LEARNS[k])) return { role, view: EMPTY_VIEW, key: UNKEYED };
+    const ctx: ViewContext = { roles: this.roles, names: this.names, role, groups: this.groups };
+    const view = eventView(e, ctx, causeRole);
+    this.groups = ctx.groups;
+    return { role, view, key: UNKEYED };
+  }
+
+  /**
+   * Two runs' events at one seq, both normalised from this state, which both runs
+   * share: `a` is visited (the state moves on as `visit(a)` moves it), `b` is a dry
+   * run. `inStep` says whether `b` would have moved it the same way — same role
+   * fields (ROLE_FIELDS), same names learned, same groups counted — so that the
+   * state is still both runs'; when not, `b` may be missing.
+   */
+  visitPair(seq: number, causeSeq: number | null, ea: TraceEvent, argsA: string, eb: TraceEvent, argsB: string): NormalisedPair {
+    const causeRole = causeSeq !== null ? this.roles.roleOf(causeSeq) : undefined;
+    const role = this.roles.assign(seq, causeSeq, ea);
+    const groups = this.groups;
+    // Same role fields, same cause, same state: b's role is a's.
+    const dry = sameRoleFields(ea, eb) ? new DryRunNames(this.names) : undefined;
+    const ctxB: ViewContext | undefined = dry && { roles: this.roles, names: dry, role, groups };
+    const b = ctxB && this.keyed(eb, argsB, ctxB, causeRole);
+    this.names.learned = [];
+    const ctxA: ViewContext = { roles: this.roles, names: this.names, role, groups };
+    const a = this.keyed(ea, argsA, ctxA, causeRole);
+    const learnedA = this.names.learned;
+    this.names.learned = undefined;
+    this.groups = ctxA.groups;
+    const inStep = dry !== undefined && ctxA.groups === ctxB!.groups
+      && learnedA.length === dry.learned!.length && learnedA.every((l, i) => l === dry.learned![i]);
+    return { role, a, b, inStep };
+  }
+
+  private keyed(e: TraceEvent, argsText: string, ctx: ViewContext, causeRole: string | undefined): NormalisedEvent {
+    if (this.options.keysOnly && RAW_KINDS.has(e.kind)) return { role: ctx.role, view: EMPTY_VIEW, key: hash53(`${e.kind}|${argsText}|${causeRole ?? ''}`) };
+    const view = eventView(e, ctx, causeRole);
+    return { role: ctx.role, view, key: keyOf(e.kind, view) };
+  }
+}
+
+function keyOf(kind: EventKind, view: View): number {
+  return hash53(BYTE_KINDS.has(kind) && containsBytes(view) ? canonicalJson(view) : JSON.stringify(view));
 }
 
 /** JSON with byte arrays as `#<content hash>`. */

@@ -18,7 +18,8 @@
  *   event both runs reached, every BO both hold. Only when the captures differ.
  * - `frames`: every aligned presented frame with its differing pixel count; with
  *   `outDir`, a heat-map PNG per differing frame (frame-diff.ts).
- * - Cost: two linear passes (one per capture) holding a few numbers per event, plus
+ * - Cost: two linear passes (one per capture, or one over both in lockstep while
+ *   they agree: align-streams.ts) holding a few numbers per event, plus
  *   a second walk up to the last reported difference only when there is one, plus
  *   seeks for the memory points.
  *

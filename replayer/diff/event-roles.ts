@@ -183,3 +183,41 @@ const ROLE_RULES: { readonly [K in EventKind]: RoleRule<K> } = {
   'hw.irq': (e, r) => r.child(r.currentAnchor, `irq:${e.line}`),
   'hw.fault': underCause('fault', (r) => r.currentAnchor),
 };
+
+/**
+ * The fields each role rule reads (ROLE_RULES above; keep the two together): two
+ * events of a kind that agree on these, with the same cause, get the same role from
+ * the same state and change it the same way (lockstep-scan.ts relies on that).
+ */
+export const ROLE_FIELDS: { readonly [K in EventKind]: readonly (keyof EventOf<K>)[] } = {
+  'api.call': ['pid'],
+  'api.return': ['pid'],
+  'app.thread_switch': ['pid', 'thread'],
+  'mem.write': ['pid'],
+  'mem.read': ['pid'],
+  'frame.present': ['pid'],
+  'kmd.ioctl_enter': ['pid', 'id'],
+  'kmd.ioctl': ['pid', 'id'],
+  'kmd.wait_end': ['pid', 'ioctl'],
+  'kmd.syncobj': ['pid', 'ioctl'],
+  'kmd.job_queued': ['pid', 'ioctl', 'jobId'],
+  'kmd.job_started': ['jobId'],
+  'kmd.job_finished': ['jobId'],
+  'kmd.fence_signal': ['jobId', 'ioctl'],
+  'hw.job': ['slot'],
+  'kmd.group_state': [],
+  'kmd.reset': [],
+  'kmd.process_op': ['pid', 'op', 'result'],
+  'hw.mmio': ['reg'],
+  'hw.irq': ['line'],
+  'hw.fault': [],
+};
+
+/** Whether `x` and `y` (of one kind) agree on every field their role rule reads. */
+export function sameRoleFields(x: TraceEvent, y: TraceEvent): boolean {
+  if (x.kind !== y.kind) return false;
+  for (const f of ROLE_FIELDS[x.kind] as readonly string[]) {
+    if ((x as unknown as Record<string, unknown>)[f] !== (y as unknown as Record<string, unknown>)[f]) return false;
+  }
+  return true;
+}

@@ -29,7 +29,8 @@
 import { ioctlByNr, type AnyIoctl } from '../../engine/kmd/uapi';
 import { handleSlots, mapSlot } from '../../engine/umd/api-handles';
 import type { EventKind, EventOf, IoctlEvent, TraceEvent } from '../../engine/trace/events';
-import { ArgImage, ioctlSlots, type Slot } from '../uapi-walk';
+import { ArgImage, ioctlSlots, namespaceOf, type Slot } from '../uapi-walk';
+import type { AnyStruct } from '../../engine/kmd/uapi/struct';
 import type { EventRoles } from './event-roles';
 import type { ValueNames } from './value-names';
 
@@ -220,4 +221,36 @@ function setPath(obj: Record<string, unknown>, parts: readonly string[], v: unkn
     o = next as Record<string, unknown>;
   }
   o[parts[parts.length - 1]!] = v;
+}
+
+/**
+ * Whether viewing `e` can learn a name (or count a group): false only where the
+ * rule above provably learns nothing — a kind whose rule never learns (`learns`
+ * says which do), an API return with no handle slot in its value or a failed one,
+ * an ioctl that failed or has no handle its out side can create (the out walk
+ * does not follow arrays, so the struct's own fields are all it can learn from).
+ * Lets a scan that needs no key skip the view (lockstep-scan.ts).
+ */
+export function viewMayLearn(e: TraceEvent, learns: (kind: EventKind) => boolean): boolean {
+  if (!learns(e.kind)) return false;
+  if (e.kind === 'api.return') return (e.result === 0 || e.result === null) && handleSlots(e.name).returns.length > 0;
+  if (e.kind === 'kmd.ioctl') {
+    if (e.errno !== 0) return false;
+    const def = ioctlByNr(e.request);
+    return def !== undefined && (def.shortName === 'GROUP_CREATE' || outCreates(def));
+  }
+  return true;
+}
+
+const outCreatesByDef = new Map<AnyIoctl, boolean>();
+
+function outCreates(def: AnyIoctl): boolean {
+  let v = outCreatesByDef.get(def);
+  if (v === undefined) outCreatesByDef.set(def, (v = structCreates(def.arg)));
+  return v;
+}
+
+function structCreates(struct: AnyStruct): boolean {
+  return struct.fields.some((f) => (f.kind === 'struct' && f.struct ? structCreates(f.struct)
+    : f.dir !== 'in' && NAMED.has(namespaceOf(struct, f) as Slot['ns'])));
 }

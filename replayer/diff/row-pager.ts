@@ -26,6 +26,9 @@ import type { CaptureError } from '../../recorder/capture/result';
 import { decodeBlob } from '../../recorder/capture/blob-codec';
 import { decodeEvent } from '../../recorder/capture/row-codec';
 
+/** `[seq, ts_ns, kind_id, cause_seq, args]`, as SQLite returns it. */
+export type RawEventRow = readonly [number, number, number, number | null, string];
+
 const BYTES_READ: ReadonlySet<EventKind> = new Set<EventKind>(['kmd.ioctl']);
 
 export class RowPager {
@@ -35,6 +38,7 @@ export class RowPager {
   private done = false;
   private readonly kinds = new Map<number, string>();
   private readonly standIns = new Map<number, Uint8Array>();
+  private readonly hashes = new Map<number, string>();
   private readonly cursor: KindCursor | undefined;
   /** The real bytes of the page's BYTES_READ blobs, fetched in one query per page. */
   private bytes = new Map<number, Uint8Array>();
@@ -55,7 +59,11 @@ export class RowPager {
       }
     }
     const blobs = reader.query('SELECT id, hash FROM blobs');
-    if (blobs.ok) for (const [id, hash] of blobs.value.rows) this.standIns.set(Number(id), standIn(String(hash)));
+    if (blobs.ok) {
+      for (const [id, hash] of blobs.value.rows) {
+        this.hashes.set(Number(id), String(hash));
+      }
+    }
   }
 
   /** One query for every blob the page's BYTES_READ rows reference (instead of one per blob). */
@@ -72,14 +80,13 @@ export class RowPager {
     for (const [id, codec, data] of q.value.rows) this.bytes.set(Number(id), decodeBlob(String(codec), data as Uint8Array));
   }
 
-  /** The next event; from `event_rows`, with its stored args text. */
-  next(): (DecodedEvent & { readonly argsText?: string }) | undefined {
-    if (this.cursor) {
-      const d = this.cursor.next();
-      if (this.cursor.error) this.error = this.cursor.error;
-      if (!d || BYTES_READ.has(d.event.kind)) return d;
-      return { ...d, event: standInBytes(d.event) as TraceEvent };
-    }
+  /** False for format 1 captures (no `event_rows`): only `next()` reads them. */
+  get rowsReadable(): boolean {
+    return this.cursor === undefined;
+  }
+
+  /** The next raw `event_rows` row `[seq, ts_ns, kind_id, cause_seq, args]` (format 2 only). */
+  nextRow(): RawEventRow | undefined {
     if (this.index >= this.page.length) {
       if (this.done) return undefined;
       const q = this.reader.query('SELECT seq, ts_ns, kind_id, cause_seq, args FROM event_rows WHERE seq >= ? ORDER BY seq LIMIT ?', [this.nextSeq, this.pageSize]);
@@ -95,10 +102,40 @@ export class RowPager {
       if (this.page.length === 0) return undefined;
       this.nextSeq = Number(this.page[this.page.length - 1]![0]) + 1;
     }
-    const row = this.page[this.index++]!;
+    return this.page[this.index++] as RawEventRow;
+  }
+
+  /** A row's kind name. */
+  kindOf(row: RawEventRow): string {
+    return this.kinds.get(Number(row[2])) ?? '?';
+  }
+
+  /** Blob `id`'s stand-in, made on first use (undefined when there is no such blob). */
+  private standInOf(id: number): Uint8Array | undefined {
+    let s = this.standIns.get(id);
+    if (s === undefined) {
+      const hash = this.hashes.get(id);
+      if (hash === undefined) return undefined;
+      this.standIns.set(id, (s = standIn(hash)));
+    }
+    return s;
+  }
+
+  /** Every blob's id and `blobs.hash`. */
+  blobHashes(): IterableIterator<[number, string]> {
+    return this.hashes.entries();
+  }
+
+  /**
+   * A row decoded as `next()` decodes it (undefined, with `error` set, when it does
+   * not decode); its blobs are read from the current page's prefetch, else one by
+   * one. `standInsOnly`: every byte array a stand-in, even where `next()` reads the
+   * bytes (for a look at the other fields).
+   */
+  decode(row: RawEventRow, standInsOnly = false): (DecodedEvent & { readonly argsText: string }) | undefined {
     const seq = Number(row[0]);
-    const kind = this.kinds.get(Number(row[2])) ?? '?';
-    const blob = BYTES_READ.has(kind as EventKind) ? (id: number) => this.bytes.get(id) ?? this.reader.blob(id) : (id: number) => this.standIns.get(id);
+    const kind = this.kindOf(row);
+    const blob = !standInsOnly && BYTES_READ.has(kind as EventKind) ? (id: number) => this.bytes.get(id) ?? this.reader.blob(id) : (id: number) => this.standInOf(id);
     const d = decodeEvent({ ts_ns: Number(row[1]), dur_ns: null, pid: null, kind, args: String(row[4]) }, blob);
     if (!d.ok) {
       this.error = { code: 'bad-row', message: `event ${seq}: ${d.error.message}` };
@@ -107,6 +144,18 @@ export class RowPager {
       return undefined;
     }
     return { seq, causeSeq: row[3] === null ? null : Number(row[3]), event: d.value as TraceEvent, argsText: String(row[4]) };
+  }
+
+  /** The next event; from `event_rows`, with its stored args text. */
+  next(): (DecodedEvent & { readonly argsText?: string }) | undefined {
+    if (this.cursor) {
+      const d = this.cursor.next();
+      if (this.cursor.error) this.error = this.cursor.error;
+      if (!d || BYTES_READ.has(d.event.kind)) return d;
+      return { ...d, event: standInBytes(d.event) as TraceEvent };
+    }
+    const row = this.nextRow();
+    return row && this.decode(row);
   }
 }
 

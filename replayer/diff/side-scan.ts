@@ -19,7 +19,7 @@ import { CaptureNormaliser, hash53 } from './capture-normaliser';
 import { TimingCollector, type TimingData } from './timing-tracks';
 
 export const KINDS = Object.keys(eventKinds) as EventKind[];
-const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
+export const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 
 export interface SideScan {
   readonly events: number;
@@ -54,10 +54,14 @@ export function scanSide(reader: CaptureReader, total: number, limit: number, ti
   });
   if (!scanned.ok) return scanned;
   normaliser.roles.release();
+  return ok({ events, roles, keys, kinds, frames, timing: timing.data(), boNames: boNamesOf(normaliser) });
+}
+
+/** `pid:handle` → name of every BO the normaliser has named so far. */
+export function boNamesOf(normaliser: CaptureNormaliser): SideScan['boNames'] {
   const scopes = new Map(normaliser.roles.processes().map(([pid, name]) => [name, pid]));
-  const boNames = normaliser.names.entries('bo').flatMap(([scope, value, name]) => {
+  return normaliser.names.entries('bo').flatMap(([scope, value, name]) => {
     const pid = scopes.get(scope);
     return pid === undefined ? [] : [[`${pid}:${value}`, name] as const];
   });
-  return ok({ events, roles, keys, kinds, frames, timing: timing.data(), boNames });
 }

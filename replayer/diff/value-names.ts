@@ -22,10 +22,13 @@
  */
 export class ValueNames {
   private readonly table = new Map<string, string>();
+  /** When set, every learn is appended here as `scope|ns|value|name` (lockstep-scan.ts compares two runs' learns). */
+  learned: string[] | undefined;
 
   learn(scope: string, ns: string, value: number | string, role: string): string {
     const name = `${ns}@${role}`;
     this.table.set(`${scope}|${ns}|${value}`, name);
+    this.learned?.push(`${scope}|${ns}|${value}|${name}`);
     return name;
   }
 
@@ -48,5 +51,24 @@ export class ValueNames {
 
   has(scope: string, ns: string, value: number | string): boolean {
     return this.table.has(`${scope}|${ns}|${value}`);
+  }
+}
+
+/**
+ * A dry run over `base`: learns go to this table only (and to `learned`), names are
+ * looked up here first, then in `base`, which is never changed. What one event's
+ * view would learn and say, without learning it.
+ */
+export class DryRunNames extends ValueNames {
+  constructor(private readonly base: ValueNames) {
+    super();
+    this.learned = [];
+  }
+
+  override name(scope: string, ns: string, value: number): number | string;
+  override name(scope: string, ns: string, value: string): string;
+  override name(scope: string, ns: string, value: number | string): number | string {
+    if (value === 0) return 0;
+    return this.has(scope, ns, value) ? super.name(scope, ns, value as string) : this.base.name(scope, ns, value as string);
   }
 }
