@@ -24,3 +24,20 @@ export interface AnalysisBackend {
 }
 
 export const errorText = (e: string | { readonly message: string }): string => (typeof e === 'string' ? e : e.message);
+
+/**
+ * A report with every path inside the capture folder shown as the capture id (its file
+ * name): the analyses speak in paths, the API in ids, and server paths are not the
+ * browser's business.
+ * Example: `withIds({ a: { path: '/srv/captures/x.tfcap' } }, '/srv/captures')` → `{ a: { path: 'x.tfcap' } }`
+ */
+export function withIds(value: unknown, dir: string): unknown {
+  const prefix = `${dir.replace(/\/+$/, '')}/`;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.startsWith(prefix) ? v.slice(prefix.length) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value);
+}

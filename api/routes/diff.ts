@@ -9,7 +9,8 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { errorText } from '../analysis';
+import { realpathSync } from 'node:fs';
+import { errorText, withIds } from '../analysis';
 import { capturePath } from '../capture-paths';
 import type { ApiDeps } from '../deps';
 import { fail, failure } from '../errors';
@@ -31,7 +32,7 @@ export function diffRoutes(deps: ApiDeps): Hono {
     if (!diff) return fail(c, failure(501, 'diff is not available in this build (the analysis backend is not wired into the API)'));
     const r = await diff(pa.value, pb.value, () => {});
     if (!r.ok) return fail(c, failure(422, errorText(r.error)));
-    return c.json(r.value as object);
+    return c.json(withIds(r.value, realpathSync(deps.dir)) as object);
   });
 
   app.get('/heatmap.png', valid('query', z.strictObject({ a: z.string(), b: z.string(), frame: int(0) })), (c) => {

@@ -6,12 +6,12 @@
  *   GET  /api/jobs/:id         → JobInfo
  *   GET  /api/jobs/:id/events  → text/event-stream: `event: progress` (JobProgress)…, then one `event: done` (JobInfo)
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { errorText, type ProgressFn } from '../analysis';
+import { errorText, withIds, type ProgressFn } from '../analysis';
 import { capturePath } from '../capture-paths';
 import type { JobInfo } from '../contract';
 import type { ApiDeps } from '../deps';
@@ -63,14 +63,14 @@ export function jobRoutes(deps: ApiDeps): Hono {
         }
         const final = freeCaptureId(deps.dir, base);
         renameSync(hidden, path.join(deps.dir, final));
-        return { ok: true, value: { ...(r.value as object), capture: final } };
+        return { ok: true, value: { ...(withIds(r.value, realpathSync(deps.dir)) as object), capture: final } };
       };
     } else {
       const fn = deps.analysis[req.type];
       if (!fn) return fail(c, failure(501, `${req.type} is not available in this build (the analysis backend is not wired into the API)`));
       work = async (report) => {
         const r = await fn(first, second, report);
-        return r.ok ? { ok: true, value: r.value } : { ok: false, error: errorText(r.error) };
+        return r.ok ? { ok: true, value: withIds(r.value, realpathSync(deps.dir)) } : { ok: false, error: errorText(r.error) };
       };
     }
     if (deps.jobs.running() >= MAX_RUNNING) return fail(c, failure(429, `${MAX_RUNNING} jobs are running already; wait for one to finish`));

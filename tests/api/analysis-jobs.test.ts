@@ -5,11 +5,12 @@
  * diffCaptures call; a bisect job names BAD's departing event; a minimise job leaves a
  * new, listed, replayable capture and nothing half-written.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureListItem, JobInfo } from '../../api/contract';
+import { withIds } from '../../api/analysis';
 import { workerAnalysis } from '../../api/worker-analysis';
 import { diffCaptures } from '../../replayer/diff/diff-captures';
 import { recordSmall } from '../support/small-captures';
@@ -44,7 +45,10 @@ describe('real analyses', () => {
       '/api/diff?a=vkcube.tfcap&b=vkcube-bug.tfcap');
     const direct = diffCaptures(path.join(f.dir, 'vkcube.tfcap'), path.join(f.dir, 'vkcube-bug.tfcap'));
     if (!direct.ok) throw new Error(direct.error.message);
-    expect(report).toEqual(JSON.parse(JSON.stringify(direct.value)));
+    // The same report, with the capture paths shown as ids.
+    expect(report).toEqual(withIds(JSON.parse(JSON.stringify(direct.value)), realpathSync(f.dir)));
+    expect(JSON.stringify(report)).not.toContain(f.dir);
+    expect((report as unknown as { a: { path: string } }).a.path).toBe('vkcube.tfcap');
     expect(report.identical).toBe(false);
     expect(report.firstDivergence).not.toBeNull();
     const frame = report.frames.find((x) => x.differingPixels > 0)!;
