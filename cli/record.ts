@@ -20,7 +20,7 @@ import type { Command } from 'commander';
 import { defaultAppOptions } from '../engine/apps/app';
 import { recordApp, type RecordProgress } from '../recorder/record-session';
 import { consoleOutput, formatBytes, type Output } from './output';
-import { loadApp, parseFlags, type RunFlags } from './run';
+import { loadApp, parseFlags, withAppOptions, type RunFlags } from './run';
 
 export interface RecordFlags extends Omit<RunFlags, 'out'> {
   readonly output?: string;
@@ -30,18 +30,13 @@ export interface RecordFlags extends Omit<RunFlags, 'out'> {
 export const CAPTURE_DIR = 'captures';
 
 export function registerRecord(program: Command): void {
-  program
+  const cmd = program
     .command('record')
     .description('run a built-in app or a user app and record it into a capture file')
-    .argument('<app>', 'built-in app name (see `tracefold apps`) or path to a .ts/.js module')
+    .argument('<app>', 'built-in app name (see `tracefold apps`) or path to a .ts/.js module');
+  withAppOptions(cmd)
     .option('-o, --output <file>', `capture file (default: ${CAPTURE_DIR}/<app>-<seed>-<n>.tfcap)`)
     .option('--force', 'overwrite the -o file if it exists')
-    .option('--frames <n>', 'frames to present (graphics) or iterations (compute); default: the app\'s')
-    .option('--size <WxH>', 'render size in pixels, e.g. 256x256; default: the app\'s')
-    .option('--seed <s>', 'seed of the run (timing jitter, app thread interleaving)', String(defaultAppOptions.seed))
-    .option('--threads <n>', 'app threads, for apps that use them')
-    .option('--work <n>', 'app-specific workload size knob (0 = the app\'s default)')
-    .option('--inject <bug...>', 'inject driver bugs by name (see `tracefold bugs`)')
     .action(async (target: string, flags: RecordFlags) => {
       process.exitCode = await recordCommand(target, flags);
     });

@@ -47,16 +47,11 @@ const consoleOutput: Output = { out: (l) => console.log(l), err: (l) => console.
 type Loaded = { readonly app: App } | { readonly error: string; readonly exitCode: 1 | 2 };
 
 export function registerRun(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a built-in app or a user app (path to a module exporting run(vk, options)) and write every presented frame as a PNG')
-    .argument('<app>', 'built-in app name (see `tracefold apps`) or path to a .ts/.js module')
-    .option('--frames <n>', 'frames to present (graphics) or iterations (compute); default: the app\'s')
-    .option('--size <WxH>', 'render size in pixels, e.g. 256x256; default: the app\'s')
-    .option('--seed <s>', 'seed of the run (timing jitter, app thread interleaving)', String(defaultAppOptions.seed))
-    .option('--threads <n>', 'app threads, for apps that use them')
-    .option('--work <n>', 'app-specific workload size knob (0 = the app\'s default)')
-    .option('--inject <bug...>', 'inject driver bugs by name (see `tracefold bugs`)')
+    .argument('<app>', 'built-in app name (see `tracefold apps`) or path to a .ts/.js module');
+  withAppOptions(cmd)
     .option('--out <dir>', 'directory for the PNG frames (default: <app>-frames)')
     .action(async (target: string, flags: RunFlags) => {
       process.exitCode = await runCommand(target, flags);
@@ -132,6 +127,17 @@ export async function runCommand(target: string, flags: RunFlags, io: Output = c
 
 export function frameFileName(index: number): string {
   return `frame-${String(index).padStart(4, '0')}.png`;
+}
+
+/** The options `run` and `record` share (what parseFlags reads). */
+export function withAppOptions(cmd: Command): Command {
+  return cmd
+    .option('--frames <n>', 'frames to present (graphics) or iterations (compute); default: the app\'s')
+    .option('--size <WxH>', 'render size in pixels, e.g. 256x256; default: the app\'s')
+    .option('--seed <s>', 'seed of the run (timing jitter, app thread interleaving)', String(defaultAppOptions.seed))
+    .option('--threads <n>', 'app threads, for apps that use them')
+    .option('--work <n>', 'app-specific workload size knob (0 = the app\'s default)')
+    .option('--inject <bug...>', 'inject driver bugs by name (see `tracefold bugs`)');
 }
 
 export function parseFlags(flags: RunFlags): { options: Partial<AppOptions>; inject: string[] } | { error: string } {

@@ -58,25 +58,24 @@ export function memoryApi(st: UmdState) {
     },
 
     vkFlushMappedMemoryRanges(device: H.VkDevice, ranges: readonly T.VkMappedMemoryRange[]): VkResult {
-      for (const r of ranges) {
-        const m = memories.get(r.memory);
-        if (!dev(device) || !m?.mapping) return bad('vkFlushMappedMemoryRanges', 'memory is not mapped');
-        const size = r.sizeBytes < 0 ? m.sizeBytes - r.offsetBytes : r.sizeBytes;
-        if (r.offsetBytes < 0 || r.offsetBytes + size > m.sizeBytes) return bad('vkFlushMappedMemoryRanges', 'range outside the allocation');
-        m.device.tracker.flush(m.mapping, r.offsetBytes, size);
-      }
-      return VK_SUCCESS;
+      return eachMappedRange('vkFlushMappedMemoryRanges', device, ranges, (m, offsetBytes, sizeBytes) => m.device.tracker.flush(m.mapping!, offsetBytes, sizeBytes));
     },
 
     vkInvalidateMappedMemoryRanges(device: H.VkDevice, ranges: readonly T.VkMappedMemoryRange[]): VkResult {
-      for (const r of ranges) {
-        const m = memories.get(r.memory);
-        if (!dev(device) || !m?.mapping) return bad('vkInvalidateMappedMemoryRanges', 'memory is not mapped');
-        const size = r.sizeBytes < 0 ? m.sizeBytes - r.offsetBytes : r.sizeBytes;
-        if (r.offsetBytes < 0 || r.offsetBytes + size > m.sizeBytes) return bad('vkInvalidateMappedMemoryRanges', 'range outside the allocation');
-        m.device.tracker.refreshRange(m.mapping, r.offsetBytes, size);
-      }
-      return VK_SUCCESS;
+      return eachMappedRange('vkInvalidateMappedMemoryRanges', device, ranges, (m, offsetBytes, sizeBytes) => m.device.tracker.refreshRange(m.mapping!, offsetBytes, sizeBytes));
     },
   };
+
+  /** Checks each range (mapped memory, inside the allocation; size < 0 = to the end), then applies `fn` to it. */
+  function eachMappedRange(name: string, device: H.VkDevice, ranges: readonly T.VkMappedMemoryRange[],
+    fn: (m: NonNullable<ReturnType<typeof memories.get>>, offsetBytes: number, sizeBytes: number) => void): VkResult {
+    for (const r of ranges) {
+      const m = memories.get(r.memory);
+      if (!dev(device) || !m?.mapping) return bad(name, 'memory is not mapped');
+      const size = r.sizeBytes < 0 ? m.sizeBytes - r.offsetBytes : r.sizeBytes;
+      if (r.offsetBytes < 0 || r.offsetBytes + size > m.sizeBytes) return bad(name, 'range outside the allocation');
+      fn(m, r.offsetBytes, size);
+    }
+    return VK_SUCCESS;
+  }
 }
