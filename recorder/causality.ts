@@ -36,6 +36,7 @@
  */
 import type { EventKind, EventOf, TraceEvent } from '../engine/trace/events';
 import type { TraceSink } from '../engine/trace/sink';
+import { DenseSeqTable } from './dense-seq-table';
 
 /** Where linked events go: the capture writer, or anything that numbers events 1, 2, …. */
 export interface CausalAppender {
@@ -53,18 +54,24 @@ interface OpenCall {
 /** What earlier events said, as far as later links need it. */
 class LinkState {
   readonly openCalls = new Map<number, OpenCall[]>();
-  readonly ioctlEnter = new Map<number, number>();
-  readonly jobQueued = new Map<number, number>();
-  readonly jobStarted = new Map<number, number>();
-  readonly jobFinished = new Map<number, number>();
+  // Dense tables, not Maps: one entry per ioctl and job of the whole recording.
+  readonly ioctlEnter = new DenseSeqTable();
+  readonly jobQueued = new DenseSeqTable();
+  readonly jobStarted = new DenseSeqTable();
+  readonly jobFinished = new DenseSeqTable();
   /** Started, unfinished jobs per hardware slot, oldest first. */
   readonly slotJobs = new Map<number, number[]>();
   readonly jobSlot = new Map<number, number>();
-  readonly fenceSignal = new Map<string, number>();
+  /** Per fence context, seqno → seq of its latest signal. */
+  readonly fenceSignal = new Map<string, DenseSeqTable>();
 
   innermostCall(pid: number): number | null {
     const stack = this.openCalls.get(pid);
     return stack?.[stack.length - 1]?.seq ?? null;
+  }
+
+  signalOf(context: string, seqno: number): number | undefined {
+    return this.fenceSignal.get(context)?.get(seqno);
   }
 
   ioctl(id: number): number | null {
@@ -81,7 +88,6 @@ class LinkState {
   }
 }
 
-const fenceKey = (context: string, seqno: number): string => `${context}#${seqno}`;
 const none = (): null => null;
 
 const rules: { readonly [K in EventKind]: Rule<K> } = {
@@ -97,7 +103,7 @@ const rules: { readonly [K in EventKind]: Rule<K> } = {
   'frame.present': (e, s) => s.innermostCall(e.pid),
   'kmd.ioctl_enter': (e, s) => s.innermostCall(e.pid),
   'kmd.ioctl': (e, s) => s.ioctl(e.id),
-  'kmd.wait_end': (e, s) => (e.endedBy ? s.fenceSignal.get(fenceKey(e.endedBy.context, e.endedBy.seqno)) : undefined) ?? s.ioctl(e.ioctl),
+  'kmd.wait_end': (e, s) => (e.endedBy ? s.signalOf(e.endedBy.context, e.endedBy.seqno) : undefined) ?? s.ioctl(e.ioctl),
   'hw.mmio': none,
   'hw.irq': none,
   'hw.fault': none,
@@ -149,9 +155,12 @@ function record(e: TraceEvent, seq: number, s: LinkState): void {
       s.leaveSlot(e.jobId);
       s.jobFinished.set(e.jobId, seq);
       break;
-    case 'kmd.fence_signal':
-      s.fenceSignal.set(fenceKey(e.context, e.seqno), seq);
+    case 'kmd.fence_signal': {
+      let table = s.fenceSignal.get(e.context);
+      if (!table) s.fenceSignal.set(e.context, (table = new DenseSeqTable()));
+      table.set(e.seqno, seq);
       break;
+    }
     default:
       break;
   }

@@ -14,6 +14,16 @@
  * `signalledPoint`). CPU waits and QUERY go through `signalledPoint`; a job's
  * dependencies are the fences of `fencesFor`.
  *
+ * Signalled points are collapsed as dma_fence_chain garbage-collects its signalled
+ * links: once a run of points below the lowest pending one has all signalled, only
+ * the highest KEPT_SIGNALLED_POINTS of them stay (plus any that failed, whose error
+ * dependents must still see). Without it a timeline counting to 230,000 (a 10M-event
+ * stress run) kept every point: each wait sorted them all and each checkpoint
+ * snapshot carried them all — recording grew quadratic in time and linear in memory.
+ * Kept, rather than one: a wait on a recently signalled point still names the fence
+ * that signalled it (`kmd.wait_end.endedBy`); a wait on an older point is reported as
+ * ended by the oldest kept one — both signalled before the wait began.
+ *
  * Snapshots carry the point list with each fence's data inline. A fence attached to
  * two syncobjs becomes two equal fences on restore: signalled fences are immutable
  * and nothing compares them by identity, so that changes no behaviour. `waiters` are
@@ -28,6 +38,9 @@ export interface SyncobjState {
   readonly id: number;
   readonly points: ReadonlyArray<{ readonly point: number; readonly fence: FenceState }>;
 }
+
+/** Signalled points kept below the lowest pending one (see the header). */
+export const KEPT_SIGNALLED_POINTS = 64;
 
 interface Point {
   readonly point: number;
@@ -59,7 +72,18 @@ export class Syncobj {
   /** Timeline: attach a fence at `point`. */
   addPoint(point: number, fence: DmaFence): void {
     this.points.push({ point, fence });
+    this.collapseSignalled();
     this.notify();
+  }
+
+  /** Drops all but the highest KEPT_SIGNALLED_POINTS of the fully signalled points (and keeps failed ones). */
+  private collapseSignalled(): void {
+    if (this.points.length <= 2 * KEPT_SIGNALLED_POINTS) return;
+    const lowestPending = this.points.reduce((m, p) => (p.fence.isSignalled ? m : Math.min(m, p.point)), Infinity);
+    const settled = this.points.filter((p) => p.point < lowestPending).map((p) => p.point).sort((a, b) => a - b);
+    if (settled.length <= KEPT_SIGNALLED_POINTS) return;
+    const keepFrom = settled[settled.length - KEPT_SIGNALLED_POINTS]!;
+    this.points = this.points.filter((p) => p.point >= keepFrom || p.point >= lowestPending || p.fence.error !== 0);
   }
 
   lastSubmittedPoint(): number {
