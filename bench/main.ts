@@ -67,9 +67,10 @@ async function main(): Promise<void> {
   const results: Measurement[] = [];
   let failed = false;
   for (const metric of selected) {
-    if (!opts.json) process.stderr.write(`running ${metric.name} (${opts.warmup} warm-up + ${opts.runs} runs)…\n`);
+    const plan = metric.runs === undefined ? { runs: opts.runs, warmup: opts.warmup } : { runs: metric.runs, warmup: 0 };
+    if (!opts.json) process.stderr.write(`running ${metric.name} (${plan.warmup} warm-up + ${plan.runs} runs)…\n`);
     try {
-      results.push(await measure(metric, { runs: opts.runs, warmup: opts.warmup }));
+      results.push(await measure(metric, plan));
     } catch (err) {
       failed = true;
       process.stderr.write(`${metric.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

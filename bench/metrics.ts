@@ -15,6 +15,7 @@ import { exportEventsPerS, exportMbPerS, exportPeakRssMb } from './export-metric
 import { eventPageMsMedian, timelineIndexBuildS, timelineQueryFullMs, timelineQueryMsMedian } from './api-metrics.js';
 import { firstPaintMs } from './ui-metrics.js';
 import { loadP99Ms, loadRequestsPerS } from './load-metrics.js';
+import { diff10mPeakRssMb, export10mPeakRssMb, record10mPeakRssMb, replay10mPeakRssMb } from './large-metrics.js';
 import { csInstructionsPerS, ioctlsPerS, pixelsPerS, shaderInstructionsPerS } from './engine-metrics.js';
 import { validateRegistry, type Metric } from './harness.js';
 
@@ -62,4 +63,5 @@ export const metrics: readonly Metric[] = validateRegistry([
   recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
   timelineIndexBuildS, timelineQueryMsMedian, timelineQueryFullMs, eventPageMsMedian, firstPaintMs,
   loadRequestsPerS, loadP99Ms, diff1mS, diff1mPeakRssMb, bisect1mS,
+  record10mPeakRssMb, replay10mPeakRssMb, export10mPeakRssMb, diff10mPeakRssMb,
 ]);

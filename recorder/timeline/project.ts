@@ -8,6 +8,12 @@
  * (or its signalling ioctl's), a wait end the fence's. An ioctl slice carries its
  * chain only when something joined it before the ioctl returned (a job queued, a
  * fence signalled), so lone ioctls start no dangling flows.
+ * `chainOf` holds only the seqs a later event can still name as its cause: an
+ * ioctl's enter until it returns, a job's queued/started events until it finishes,
+ * its finished event until its fence signals, and the last SIGNALS_KEPT fence
+ * signals (a wait may end on a fence signalled long before; one ended by an older
+ * signal gets no flow arrow). Keeping every member made a 10M-event export hold
+ * ~2M entries.
  *
  * Counters are derived from the ioctls that change them: BO memory allocated
  * (BO_CREATE out size; GEM_CLOSE and closing the file release it), VM bytes mapped
@@ -25,7 +31,12 @@ import { eventKinds, type EventKind, type EventOf, type IoctlEvent, type TraceEv
 import type { ArgValue, Args, TimelineSink } from './items';
 import { TrackTree } from './tracks';
 
+/** Fence signals a later wait end can still join the chain of (see the header). */
+export const SIGNALS_KEPT = 1 << 16;
+
 interface OpenJob {
+  readonly queuedSeq: number;
+  startedSeq: number | null;
   readonly pid: number;
   readonly group: number;
   readonly queue: number;
@@ -51,6 +62,11 @@ export class Projector {
   private readonly chainOf = new Map<number, number>();
   private readonly ioctlEnter = new Map<number, number>();
   private readonly usedChains = new Set<number>();
+  /** Finished jobs whose fence has not signalled yet → seq of their job_finished. */
+  private readonly finishedUnsignalled = new Map<number, number>();
+  /** Seqs of the last SIGNALS_KEPT fence signals in chainOf, oldest first from `signalsNext`. */
+  private readonly signals: number[] = [];
+  private signalsNext = 0;
   private readonly boBytes = new Map<string, number>();
   private readonly vmBytes = new Map<string, number>();
   private boTotal = 0;
@@ -80,12 +96,31 @@ export class Projector {
     return this.tracks.thread(pid, this.thread.get(pid) ?? 0);
   }
 
-  /** The chain `cause` belongs to, marking it as continued. */
-  joinChain(seq: number, cause: number | null): number | null {
+  /** The chain `cause` belongs to, marking it as continued; `remember` when later events may name `seq` as their cause. */
+  joinChain(seq: number, cause: number | null, remember = true): number | null {
     const chain = cause === null ? undefined : this.chainOf.get(cause);
     if (chain === undefined) return null;
-    this.chainOf.set(seq, chain);
+    if (remember) this.chainOf.set(seq, chain);
     this.usedChains.add(chain);
+    return chain;
+  }
+
+  /** A fence signal joins its job's (or ioctl's) chain and is kept for the waits it may end. */
+  fenceSignal(seq: number, cause: number | null, jobId: number): number | null {
+    const chain = this.joinChain(seq, cause);
+    const finished = this.finishedUnsignalled.get(jobId);
+    if (finished !== undefined) {
+      this.finishedUnsignalled.delete(jobId);
+      this.chainOf.delete(finished);
+    }
+    if (chain !== null) {
+      if (this.signals.length < SIGNALS_KEPT) this.signals.push(seq);
+      else {
+        this.chainOf.delete(this.signals[this.signalsNext]!);
+        this.signals[this.signalsNext] = seq;
+        this.signalsNext = (this.signalsNext + 1) % SIGNALS_KEPT;
+      }
+    }
     return chain;
   }
 
@@ -168,7 +203,7 @@ export class Projector {
 
   jobQueued(seq: number, cause: number | null, e: EventOf<'kmd.job_queued'>): void {
     const chain = this.joinChain(seq, cause);
-    this.jobs.set(e.jobId, { pid: e.pid, group: e.group, queue: e.queue, queuedNs: e.tsNs, chain, startedNs: null, slot: null });
+    this.jobs.set(e.jobId, { queuedSeq: seq, startedSeq: null, pid: e.pid, group: e.group, queue: e.queue, queuedNs: e.tsNs, chain, startedNs: null, slot: null });
     const track = this.tracks.queue(e.pid, e.group, e.queue);
     this.instant(track, seq, e.tsNs, e, `queued job ${e.jobId}`, { job: e.jobId, stream_va: e.streamVa, stream_size: e.streamSizeBytes, waits: e.waits, ioctl: e.ioctl });
     this.inFlight++;
@@ -180,6 +215,8 @@ export class Projector {
     if (!job) return;
     job.startedNs = e.tsNs;
     job.slot = e.slot;
+    if (job.startedSeq !== null) this.chainOf.delete(job.startedSeq);
+    job.startedSeq = seq;
     if (job.chain !== null) this.chainOf.set(seq, job.chain);
   }
 
@@ -187,7 +224,12 @@ export class Projector {
     const job = this.jobs.get(e.jobId);
     if (!job) return;
     this.jobs.delete(e.jobId);
-    if (job.chain !== null) this.chainOf.set(seq, job.chain);
+    this.chainOf.delete(job.queuedSeq);
+    if (job.startedSeq !== null) this.chainOf.delete(job.startedSeq);
+    if (job.chain !== null) {
+      this.chainOf.set(seq, job.chain);
+      this.finishedUnsignalled.set(e.jobId, seq);
+    }
     this.jobSlices(seq, e.jobId, job, e.tsNs, e.status);
     this.inFlight--;
     this.counter(this.tracks.counter('jobs in flight', 'count', 2), seq, e.tsNs, this.inFlight);
@@ -253,7 +295,7 @@ const handlers: { readonly [K in EventKind]: Handler<K> } = {
   },
   'kmd.wait_end': (p, seq, cause, e) => p.instant(p.tracks.fences(), seq, e.tsNs, e, 'wait ended', {
     pid: e.pid, ioctl: e.ioctl, handles: [...e.handles], points: [...e.points], ended_by: e.endedBy ? `${e.endedBy.context}#${e.endedBy.seqno}` : 'attach', first_signaled: e.firstSignaled,
-  }, p.joinChain(seq, cause)),
+  }, p.joinChain(seq, cause, false)),
   'hw.mmio': (p, seq, _c, e) => p.instant(p.tracks.mmio(), seq, e.tsNs, e, `${e.op} ${e.reg}`, { offset: e.offset, value: e.value }),
   'hw.irq': (p, seq, _c, e) => p.instant(p.tracks.irq(), seq, e.tsNs, e, `irq ${e.line}`, { status: e.status }),
   'hw.fault': (p, seq, _c, e) => p.instant(p.tracks.faults(), seq, e.tsNs, e, `fault ${e.fault}`, { slot: e.slot, as: e.as, va: e.va, access: e.access, detail: e.detail }),
@@ -266,7 +308,7 @@ const handlers: { readonly [K in EventKind]: Handler<K> } = {
   'kmd.job_finished': (p, seq, _c, e) => p.jobFinished(seq, e),
   'kmd.fence_signal': (p, seq, cause, e) => p.instant(p.tracks.fences(), seq, e.tsNs, e, `signal ${e.context}#${e.seqno}`, {
     context: e.context, seqno: e.seqno, error: e.error, job: e.jobId, ioctl: e.ioctl,
-  }, p.joinChain(seq, cause)),
+  }, p.fenceSignal(seq, cause, e.jobId)),
   'kmd.syncobj': (p, seq, _c, e) => p.instant(p.tracks.fences(), seq, e.tsNs, e, `syncobj ${e.op}`, { pid: e.pid, handle: e.handle, point: e.point, ioctl: e.ioctl }),
   'kmd.reset': (p, seq, _c, e) => p.instant(p.tracks.faults(), seq, e.tsNs, e, 'GPU reset', { reason: e.reason, guilty: e.guiltyGroups.join(','), innocent: e.innocentGroups.join(',') }),
   'kmd.group_state': (p, seq, _c, e) => p.instant(p.tracks.faults(), seq, e.tsNs, e, `group ${e.group} state ${e.state}`, { group: e.group, state: e.state, reason: e.reason }),

@@ -3,7 +3,7 @@ import { appByName } from '../../engine/apps/catalogue';
 import type { TraceEvent } from '../../engine/trace/events';
 import { openCapture, type CaptureReader } from '../../recorder/capture/reader';
 import { exportCapture } from '../../recorder/export/export-capture';
-import { SEQ_EVENTS } from '../../recorder/export/perfetto/perfetto-sink';
+import { INTERNED_NAMES_MAX, PerfettoSink, SEQ_EVENTS } from '../../recorder/export/perfetto/perfetto-sink';
 import { recordApp } from '../../recorder/record-session';
 import { tempDir } from '../support/capture-files';
 import { decodeTrace, type DecodedEvent } from '../support/proto-decode';
@@ -123,5 +123,21 @@ describe.each([['vkcube', 4], ['sharing', 2]] as const)('Perfetto export of %s',
     const x = json.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'ioctl').length;
     expect(x).toBe(events.filter((e) => e.event.kind === 'kmd.ioctl').length);
     expect(json.traceEvents.filter((e) => e.ph === 'B').length).toBe(json.traceEvents.filter((e) => e.ph === 'E').length);
+  });
+});
+
+describe('Perfetto export of many distinct names', () => {
+  it('interns the first INTERNED_NAMES_MAX event names and writes later new ones inline, all decoding to their names', () => {
+    const chunks: Uint8Array[] = [];
+    const sink = new PerfettoSink({ write: (b) => chunks.push(b.slice()) });
+    sink.item({ type: 'track', track: { id: 1, kind: 'slices', name: 'jobs', parent: null, rank: 0 } });
+    const count = INTERNED_NAMES_MAX + 500;
+    for (let i = 0; i < count; i++) sink.item({ type: 'instant', track: 1, tsNs: i, seq: i + 1, name: `job ${i}`, category: 'kmd', args: {}, flows: [] });
+    sink.item({ type: 'instant', track: 1, tsNs: count, seq: count + 1, name: 'job 7', category: 'kmd', args: {}, flows: [] });
+    sink.flush();
+    const events = decodeTrace(Buffer.concat(chunks)).events;
+    expect(events.map((e) => e.name)).toEqual([...Array.from({ length: count }, (_, i) => `job ${i}`), 'job 7']);
+    const inline = events.filter((e) => !e.nameInterned).map((e) => e.name);
+    expect(inline).toEqual(Array.from({ length: 500 }, (_, i) => `job ${INTERNED_NAMES_MAX + i}`));
   });
 });

@@ -84,6 +84,8 @@ export interface DecodedEvent {
   readonly type: number;
   readonly track: number;
   readonly name: string | undefined;
+  /** Whether the name came through the interning (name_iid) rather than inline. */
+  readonly nameInterned: boolean;
   readonly flowIds: readonly bigint[];
   readonly flowWireTypes: readonly number[];
   readonly counter: number | undefined;
@@ -129,7 +131,7 @@ export function decodeTrace(bytes: Uint8Array): { tracks: DecodedTrack[]; events
     events.push({
       ts: num(packet, F.packet.timestamp)!, seqId: num(packet, F.packet.trustedPacketSequenceId), flags,
       type: num(te, F.trackEvent.type)!, track: num(te, F.trackEvent.trackUuid)!,
-      name: nameIid !== undefined ? names.get(nameIid) : str(te, F.trackEvent.name),
+      name: nameIid !== undefined ? names.get(nameIid) : str(te, F.trackEvent.name), nameInterned: nameIid !== undefined,
       flowIds: flows.map((f) => f.value as bigint), flowWireTypes: flows.map((f) => f.wireType),
       counter: num(te, F.trackEvent.counterValue), args,
     });

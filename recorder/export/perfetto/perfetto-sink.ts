@@ -8,7 +8,9 @@
  * - event names and debug-annotation names are interned on SEQ_EVENTS: the first
  *   packet of the sequence sets INCREMENTAL_STATE_CLEARED | NEEDS_INCREMENTAL_STATE,
  *   every later one NEEDS_INCREMENTAL_STATE; a name is defined in the packet that
- *   first uses it;
+ *   first uses it. Only the first INTERNED_NAMES_MAX event names are interned; later
+ *   new ones go inline (`name`): names like "job 412077" never repeat, and
+ *   remembering each kept a 10M-event export's memory growing with its length;
  * - flow ids are fixed64, one tag each; counter values only on counter tracks;
  *   uuids are track ids (small positive integers, far below 2^63);
  * - complete slices become SLICE_BEGIN + SLICE_END packets (there is no complete type).
@@ -24,6 +26,9 @@ export const SEQ_TRACKS = 2;
 export interface ByteSink {
   write(bytes: Uint8Array): void;
 }
+
+/** Distinct event names interned; past it, new names are written inline (see the header). */
+export const INTERNED_NAMES_MAX = 1 << 14;
 
 /** Packets are gathered into chunks of about this size before reaching the ByteSink. */
 const CHUNK_BYTES = 1 << 20;
@@ -97,9 +102,11 @@ export class PerfettoSink implements TimelineSink {
     this.emitPacket();
   }
 
-  private intern(map: Map<string, number>, fresh: [string, number][], name: string): number {
+  /** The name's iid, interning it if new; 0 (write it inline) when `map` already holds `limit` names. */
+  private intern(map: Map<string, number>, fresh: [string, number][], name: string, limit = Infinity): number {
     let iid = map.get(name);
     if (iid === undefined) {
+      if (map.size >= limit) return 0;
       iid = map.size + 1;
       map.set(name, iid);
       fresh.push([name, iid]);
@@ -108,7 +115,7 @@ export class PerfettoSink implements TimelineSink {
   }
 
   private event(tsNs: number, track: number, type: number, name: string | null, category: string | null, args: Args, flows: readonly number[]): void {
-    const nameIid = name === null ? 0 : this.intern(this.names, this.newNames, name);
+    const nameIid = name === null ? 0 : this.intern(this.names, this.newNames, name, INTERNED_NAMES_MAX);
     // Annotation names are interned while the body is written, so the body goes first into a scratch writer.
     const body = this.packet;
     body.reset();
@@ -116,6 +123,7 @@ export class PerfettoSink implements TimelineSink {
     body.varintField(F.trackEvent.type, type);
     body.varintField(F.trackEvent.trackUuid, track);
     if (nameIid) body.varintField(F.trackEvent.nameIid, nameIid);
+    else if (name !== null) body.stringField(F.trackEvent.name, name);
     if (category) body.stringField(F.trackEvent.categories, category);
     for (const [k, v] of Object.entries(args)) this.annotation(body, F.trackEvent.debugAnnotations, k, v);
     for (const f of flows) body.fixed64Field(F.trackEvent.flowIds, f);
