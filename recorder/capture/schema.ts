@@ -105,7 +105,9 @@ export const EVENT_INDEXES_V1: readonly string[] = [
  * - blobs by hash: `reader.blobByHash`, and the uniqueness of content; objects by
  *   name: `events WHERE object = 'bo:3'` finds the id, then uses the object index.
  *   Both are unique, and both are built at finish: the writer deduplicates in memory,
- *   so live unique indexes would only cost inserts (~1 µs per new object or blob).
+ *   so live unique indexes would only cost inserts (~1 µs per new object or blob) —
+ *   until a long recording's keys outgrow the writer's bound (WriterOptions.maxDedupKeys):
+ *   the writer then builds both at once and looks forgotten keys up in them.
  * Format 1's indexes on ts_ns and cause_seq are gone (~9 ms each at finish on the
  * stress stream): no tool queries by time or looks causes up downwards ("what did
  * this submit cause"; the upward walk follows the primary key), and a scan answers
@@ -113,11 +115,14 @@ export const EVENT_INDEXES_V1: readonly string[] = [
  * either: it is not monotonic (hardware events carry their start time). Add them
  * back with the query that needs them (docs/capture-format.md gives the statements).
  */
+export const LOOKUP_INDEXES_V2: readonly string[] = [
+  `CREATE UNIQUE INDEX IF NOT EXISTS blobs_by_hash ON blobs (hash)`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS objects_by_name ON objects (name)`,
+];
 export const INDEXES_V2: readonly string[] = [
   `CREATE INDEX IF NOT EXISTS event_rows_by_kind ON event_rows (kind_id)`,
   `CREATE INDEX IF NOT EXISTS event_rows_by_object ON event_rows (object_id)`,
-  `CREATE UNIQUE INDEX IF NOT EXISTS blobs_by_hash ON blobs (hash)`,
-  `CREATE UNIQUE INDEX IF NOT EXISTS objects_by_name ON objects (name)`,
+  ...LOOKUP_INDEXES_V2,
 ];
 
 /** Schema v1 tables and views, in creation order. Each statement is one `exec`. */

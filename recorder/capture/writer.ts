@@ -11,7 +11,12 @@
  * new object is inserted into `objects` in the same transaction as its first event.
  * The indexes are built once by `finish` (schema.ts says why and which).
  *
- * Blobs are deduplicated in memory before they reach SQLite (blob-store.ts).
+ * Blobs are deduplicated in memory before they reach SQLite (blob-store.ts), objects
+ * named once. Both key sets grow with a recording (1.7M payloads and 0.9M objects in
+ * a 10M-event stress run), so past `maxDedupKeys` of either the writer builds the two
+ * lookup indexes (blobs by hash, objects by name) and, after each commit that finds
+ * it over, forgets its keys: a later miss is looked up in the file. Same ids either
+ * way, so the same capture; memory stays flat however long the recording.
  *
  * Crash safety: the file is in WAL mode with synchronous=NORMAL. The meta row (state
  * 'recording') is committed before the first event; each batch is one transaction,
@@ -39,7 +44,7 @@ import { BlobStore } from './blob-store';
 import { ensureIndexes, migrate } from './migrations';
 import { fail, ok, type Result } from './result';
 import { argsEncoderFor, type ArgsEncoder, type BlobPut } from './row-codec';
-import { FORMAT_VERSION, MIN_READER_VERSION, PAGE_SIZE_BYTES, type CaptureState } from './schema';
+import { FORMAT_VERSION, LOOKUP_INDEXES_V2, MIN_READER_VERSION, PAGE_SIZE_BYTES, type CaptureState } from './schema';
 
 /** What the capture is a recording of (the meta row). */
 export interface CaptureInfo {
@@ -72,6 +77,12 @@ export interface WriterOptions {
    * so a runaway recording cannot fill the disk, and the disk-full path is testable.
    */
   readonly maxSizeBytes?: number;
+  /**
+   * Distinct blob keys, and object names, held in memory for deduplication (default
+   * 262,144 each, ~25 MB); past it they are forgotten after a commit and looked up in
+   * the file instead (see the header).
+   */
+  readonly maxDedupKeys?: number;
 }
 
 export interface WriterSummary {
@@ -116,6 +127,10 @@ export class CaptureWriter implements TraceSink, BlobPut {
   /** (tid, seq) pairs for the rare rows that know their app thread. */
   private pendingTids: number[] = [];
   private readonly objectIds = new Map<string, number>();
+  private objectCount = 0;
+  private readonly maxDedupKeys: number;
+  /** Set once keys are forgotten: lookups in the file, through the lookup indexes built then. */
+  private lookups: { blob: Database.Statement; object: Database.Statement } | undefined;
   private seq = 0;
   private closed = false;
   private failure: string | undefined;
@@ -129,7 +144,8 @@ export class CaptureWriter implements TraceSink, BlobPut {
     this.db = db;
     this.batchRows = options.batchRows ?? 2048;
     this.batchBlobBytes = options.batchBlobBytes ?? 16 << 20;
-    this.blobs = new BlobStore(options.compressMinBytes);
+    this.maxDedupKeys = options.maxDedupKeys ?? 1 << 18;
+    this.blobs = new BlobStore(options.compressMinBytes, (hash) => this.lookUp('blob', hash));
     this.onCommit = options.onCommit;
     const kinds = new Map<string, KindEntry>();
     for (const [kind, id] of kindIds) {
@@ -204,9 +220,12 @@ export class CaptureWriter implements TraceSink, BlobPut {
     if (r.object !== null) {
       objectId = this.objectIds.get(r.object) ?? null;
       if (objectId === null) {
-        objectId = this.objectIds.size + 1;
+        objectId = (this.lookups ? this.lookUp('object', r.object) : undefined) ?? null;
+        if (objectId === null) {
+          objectId = ++this.objectCount;
+          this.pendingObjects.push(objectId, r.object);
+        }
         this.objectIds.set(r.object, objectId);
-        this.pendingObjects.push(objectId, r.object);
       }
     }
     const args = (k.args ??= argsEncoderFor(event))(event as unknown as Record<string, unknown>, this.blobs);
@@ -236,7 +255,39 @@ export class CaptureWriter implements TraceSink, BlobPut {
       this.pendingTids = [];
     }
     this.committedSeq = this.seq;
+    this.forgetIfOver();
     this.onCommit?.(this.committedSeq);
+  }
+
+  /** After a commit: drops the dedup keys past maxDedupKeys, building the lookup indexes first (see the header). */
+  private forgetIfOver(): void {
+    if (this.blobs.keys <= this.maxDedupKeys && this.objectIds.size <= this.maxDedupKeys && this.checkpointParts.size <= this.maxDedupKeys) return;
+    try {
+      if (!this.lookups) {
+        const db = this.db;
+        db.transaction(() => {
+          for (const sql of LOOKUP_INDEXES_V2) db.exec(sql);
+        })();
+        this.lookups = { blob: db.prepare('SELECT id FROM blobs WHERE hash = ?').pluck(), object: db.prepare('SELECT id FROM objects WHERE name = ?').pluck() };
+      }
+    } catch (err) {
+      this.failure = `building the lookup indexes after seq ${this.seq} failed: ${(err as Error).message}`;
+      return;
+    }
+    this.blobs.forgetIfOver(this.maxDedupKeys);
+    if (this.objectIds.size > this.maxDedupKeys) this.objectIds.clear();
+    if (this.checkpointParts.size > this.maxDedupKeys) this.checkpointParts.clear();
+  }
+
+  /** The id of a committed blob (by hash) or object (by name); a failed read fails the writer. */
+  private lookUp(what: 'blob' | 'object', key: string): number | undefined {
+    if (!this.lookups || this.failure !== undefined) return undefined;
+    try {
+      return (this.lookups[what].get(key) as number | undefined) ?? undefined;
+    } catch (err) {
+      this.failure = `looking up a ${what} after seq ${this.seq} failed: ${(err as Error).message}`;
+      return undefined;
+    }
   }
 
   /**
