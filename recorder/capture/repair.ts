@@ -13,7 +13,9 @@
  * - the query indexes are built and the file goes back to a rollback journal, one
  *   self-contained file as a finished capture is.
  *
- * A capture that is already complete or aborted is left alone (`action: 'none'`).
+ * A capture that is already complete or aborted is left alone (`action: 'none'`),
+ * except that one finished while another process read it, and so left in WAL mode,
+ * is switched to a rollback journal.
  * The file is validated as a capture first (openCapture), so repair never writes into
  * a file that is not one.
  *
@@ -46,6 +48,8 @@ export function repairCapture(path: string): Result<RepairSummary> {
     const conn = db;
     const events = Number(conn.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get());
     if (before !== 'recording') {
+      // Finished while a reader held it (writer.ts): one self-contained file again.
+      if (conn.pragma('journal_mode', { simple: true }) === 'wal') conn.pragma('journal_mode = DELETE');
       const checkpoints = Number(conn.prepare('SELECT count(*) FROM checkpoints').pluck().get());
       return ok({ action: 'none', before, events, checkpoints, droppedCheckpoints: 0 });
     }

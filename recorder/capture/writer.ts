@@ -24,7 +24,10 @@
  * holds exactly the batches whose commit returned (`committedSeq`). NORMAL keeps that
  * promise for a killed process; after an OS crash or power loss the last batches may
  * be lost (never a torn one). `finish` switches the file back to a rollback journal so
- * a finished capture is one self-contained file.
+ * a finished capture is one self-contained file — unless another process is reading
+ * it at that moment (the server showing a live capture): SQLite cannot leave WAL
+ * under a reader, so the capture stays in WAL mode, complete and checkpointed, and
+ * the next writer to open it (`repair`) switches it.
  *
  * Errors are values: `create` and `finish` return Results. A failed flush (disk full…)
  * makes the writer sticky-failed: later appends are dropped and `finish` reports it.
@@ -182,6 +185,8 @@ export class CaptureWriter implements TraceSink, BlobPut {
       db.pragma(`page_size = ${PAGE_SIZE_BYTES}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // A reader's brief locks (a checkpoint, finish's journal switch) are waited for, not failed on.
+      db.pragma('busy_timeout = 2000');
       migrate(db);
       if (options.maxSizeBytes !== undefined) db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / PAGE_SIZE_BYTES))}`);
       const conn = db;
@@ -279,6 +284,20 @@ export class CaptureWriter implements TraceSink, BlobPut {
     if (this.checkpointParts.size > this.maxDedupKeys) this.checkpointParts.clear();
   }
 
+  /**
+   * Back to a rollback journal (one self-contained file). With a reader on the file,
+   * SQLite refuses (busy) even after the busy timeout: the WAL is then checkpointed as
+   * far as the readers allow and the capture, already marked finished, stays in WAL mode.
+   */
+  private leaveWal(): void {
+    try {
+      this.db.pragma('journal_mode = DELETE');
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    }
+  }
+
   /** The id of a committed blob (by hash) or object (by name); a failed read fails the writer. */
   private lookUp(what: 'blob' | 'object', key: string): number | undefined {
     if (!this.lookups || this.failure !== undefined) return undefined;
@@ -334,7 +353,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
       ensureIndexes(this.db);
       this.db.prepare('UPDATE meta SET state = ?, finished_at = ?, event_count = ?, error = ? WHERE id = 1')
         .run(state, new Date().toISOString(), this.seq, state === 'aborted' ? (error ?? null) : null);
-      this.db.pragma('journal_mode = DELETE');
+      this.leaveWal();
     } catch (err) {
       if (this.failure !== undefined) {
         return fail('io', `${this.failure}; it could not be marked aborted either (${(err as Error).message}): it opens as incomplete with every batch committed before, and \`tracefold repair\` finishes it once it is writable`);
