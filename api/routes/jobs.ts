@@ -26,6 +26,9 @@ const jobRequest = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('minimize'), capture: z.string(), until: z.string().min(1).max(100) }),
 ]);
 
+/** Minimise jobs started by this process: numbers their hidden output files. */
+let minimizeJobs = 0;
+
 export function jobRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
 
@@ -53,8 +56,9 @@ export function jobRoutes(deps: ApiDeps): Hono {
       if (!fn) return fail(c, failure(501, 'minimize is not available in this build (the analysis backend is not wired into the API)'));
       // Written under a hidden name (not a capture id, so never listed) and renamed to a
       // free id only once complete: a failed minimise leaves nothing that looks like a capture.
+      // The hidden name is this job's own, so two minimise jobs of one capture never share it.
       const base = `${req.capture.replace(/\.tfcap$/, '')}-min`;
-      const hidden = path.join(deps.dir, `.${freeCaptureId(deps.dir, base)}.partial`);
+      const hidden = path.join(deps.dir, `.${base}.${process.pid}-${++minimizeJobs}.partial`);
       work = async (report) => {
         const r = await fn(first, req.until, hidden, report);
         if (!r.ok) {

@@ -91,4 +91,19 @@ describe('real analyses', () => {
     expect(failed.error).toMatch(/.{10,}/);
     expect(readdirSync(f.dir).filter((n) => n.startsWith('.'))).toEqual([]);
   }, 300_000);
+
+  it('two minimise jobs of one capture at once: two new captures, neither clobbering the other', async () => {
+    const before = new Set((await f.json<CaptureListItem[]>('/api/captures')).map((c) => c.id));
+    const jobs = await Promise.all([0, 1].map(() => start({ type: 'minimize', capture: 'vkcube-bug.tfcap', until: 'diverges:frame.present' })));
+    const done = await Promise.all(jobs.map(finished));
+    expect(done.map((j) => [j.state, j.error])).toEqual([['done', null], ['done', null]]);
+    const made = done.map((j) => (j.result as { capture: string }).capture);
+    expect(new Set(made).size).toBe(2);
+    const list = await f.json<CaptureListItem[]>('/api/captures');
+    for (const id of made) {
+      expect(before.has(id)).toBe(false);
+      expect(list.find((c) => c.id === id)?.state).toBe('complete');
+    }
+    expect(readdirSync(f.dir).filter((n) => n.startsWith('.'))).toEqual([]);
+  }, 300_000);
 });
