@@ -17,7 +17,7 @@
  */
 import type { Command } from 'commander';
 import type { QueryResult } from '../recorder/capture/reader';
-import { ensurePerfettoTables, mentionsPerfettoTables } from '../recorder/timeline/perfetto-tables';
+import { ensurePerfettoTables, mentionsPerfettoTables, perfettoSql } from '../recorder/timeline/perfetto-tables';
 import { consoleOutput, openOrReport, type Output, reportDamaged } from './output';
 
 export function registerQuery(program: Command): void {
@@ -36,14 +36,16 @@ export function queryCommand(file: string, sql: string, flags: { readonly json?:
   const reader = openOrReport('query', file, io);
   if (!reader) return 1;
   try {
+    let text = sql;
     if (mentionsPerfettoTables(sql)) {
       const built = ensurePerfettoTables(reader);
       if (!built.ok) {
         io.err(`tracefold query: cannot build the Perfetto-style tables: ${built.message}`);
         return 1;
       }
+      text = perfettoSql(sql);
     }
-    const r = reader.query(sql);
+    const r = reader.query(text);
     if (!r.ok) {
       io.err(`tracefold query: ${r.error.message}`);
       return 1;

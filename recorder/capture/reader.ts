@@ -434,6 +434,7 @@ export class CaptureReader {
       exec: (ddl) => void db.exec(ddl),
       fn: (name, impl) => void db.function(name, { deterministic: true }, impl as (...a: unknown[]) => unknown),
       has: (table) => db.prepare(`SELECT 1 FROM temp.sqlite_schema WHERE name = ?`).get(table) !== undefined,
+      all: (sql, params = []) => db.prepare(sql).raw(true).all(...params) as unknown[][],
       insert(table, columns, rows) {
         const stmt = db.prepare(`INSERT INTO temp.${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
         db.transaction(() => { for (const r of rows) stmt.run(...r); })();
@@ -452,6 +453,8 @@ export interface TempSchema {
   /** A SQL function on this connection (pure: it must not query the database). */
   fn(name: string, impl: (...args: never[]) => unknown): void;
   has(table: string): boolean;
+  /** Rows of a query over the TEMP tables, as arrays. */
+  all(sql: string, params?: readonly unknown[]): unknown[][];
   insert(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): void;
 }
 

@@ -23,6 +23,7 @@
 import type { CaptureReader, TempSchema } from '../capture/reader';
 import { forEachEvent } from '../capture/for-each-event';
 import type { ArgValue, Args, TimelineItem, TrackDef } from './items';
+import { rewriteExtractArg } from './extract-arg';
 import { Projector } from './project';
 
 export const PERFETTO_TABLES = ['slice', 'track', 'thread_track', 'process_track', 'thread', 'process', 'counter', 'counter_track', 'flow', 'args'] as const;
@@ -39,47 +40,67 @@ const DDL = [
   'CREATE TEMP TABLE flow (id INTEGER PRIMARY KEY, slice_out INTEGER, slice_in INTEGER, trace_id INTEGER, arg_set_id INTEGER)',
   'CREATE TEMP TABLE args (id INTEGER PRIMARY KEY, arg_set_id INTEGER, flat_key TEXT, key TEXT, int_value INTEGER, string_value TEXT, real_value REAL, value_type TEXT, display_value TEXT)',
   'CREATE INDEX temp.slice_by_track ON slice (track_id, ts)',
-  'CREATE INDEX temp.args_by_set ON args (arg_set_id)',
+  'CREATE INDEX temp.args_by_set ON args (arg_set_id, key)',
 ];
 
-interface SliceRow {
-  ts: number;
+/** A slice as emitted by the projection, before its id, depth and parent are known. */
+interface StagedSlice {
+  readonly ts: number;
   dur: number;
-  track: number;
-  category: string;
-  name: string;
+  readonly track: number;
+  readonly category: string;
+  readonly name: string;
   args: Args;
-  flows: readonly number[];
-  seq: number;
-  id: number;
-  depth: number;
-  parent: number | null;
+  readonly flows: readonly number[];
+  readonly seq: number;
+}
+
+/** An open slice on a track's nesting stack (ids in time order). */
+interface Nested {
+  readonly id: number;
+  readonly ts: number;
+  readonly dur: number;
+}
+
+/** Rows per insert transaction, and per chunk when ids are assigned: bounds the memory of a build. */
+const BATCH_ROWS = 10_000;
+
+/** `sql` as it runs over the tables: trace_processor's functions it uses rewritten (extract-arg.ts). */
+export function perfettoSql(sql: string): string {
+  return rewriteExtractArg(sql);
 }
 
 /** True when `sql` names one of the tables (word match; cheap enough to decide whether to build). */
 export function mentionsPerfettoTables(sql: string): boolean {
-  return PERFETTO_TABLES.some((t) => new RegExp(`\\b${t}\\b`, 'i').test(sql));
+  return [...PERFETTO_TABLES, 'extract_arg'].some((t) => new RegExp(`\\b${t}\\b`, 'i').test(sql));
 }
 
-/** Builds the tables in the reader's TEMP schema, once per connection. */
+/**
+ * Builds the tables in the reader's TEMP schema, once per connection, in bounded
+ * memory: the projection's slices go to a staging table as they are emitted (their
+ * args straight into `args`), SQLite sorts them on disk, and ids, depth, parent and
+ * flows are assigned walking that order in chunks. Only open slices, each track's
+ * nesting stack and each flow's last slice stay in memory. (Holding every slice in
+ * memory took 1.7 GB for a 1M-event capture.)
+ */
 export function ensurePerfettoTables(reader: CaptureReader): { ok: true } | { ok: false; message: string } {
   const temp = reader.temp();
   if (temp.has('slice')) return { ok: true };
+  for (const ddl of DDL) temp.exec(ddl);
+  temp.exec('CREATE TEMP TABLE slice_stage (id INTEGER PRIMARY KEY, ts INTEGER, neg_dur INTEGER, seq INTEGER, track_id INTEGER, category TEXT, name TEXT, arg_set_id INTEGER, flows TEXT)');
+  const build = new StagedBuild(temp);
   const tracks: TrackDef[] = [];
-  const slices: SliceRow[] = [];
-  const counters: { ts: number; track: number; value: number }[] = [];
-  const open = new Map<number, SliceRow[]>();
+  const open = new Map<number, StagedSlice[]>();
   const sink = {
     item(i: TimelineItem): void {
       switch (i.type) {
         case 'track': tracks.push(i.track); break;
-        case 'slice': slices.push(row(i.tsNs, i.durNs, i.track, i.category, i.name, i.args, i.flows, i.seq)); break;
-        case 'instant': slices.push(row(i.tsNs, 0, i.track, i.category, i.name, i.args, i.flows, i.seq)); break;
+        case 'slice': build.slice({ ts: i.tsNs, dur: i.durNs, track: i.track, category: i.category, name: i.name, args: i.args, flows: i.flows, seq: i.seq }); break;
+        case 'instant': build.slice({ ts: i.tsNs, dur: 0, track: i.track, category: i.category, name: i.name, args: i.args, flows: i.flows, seq: i.seq }); break;
         case 'begin': {
-          const r = row(i.tsNs, -1, i.track, i.category, i.name, i.args, i.flows, i.seq);
-          slices.push(r);
+          // Held until its end (whose args it takes), so it is staged with its duration.
           const stack = open.get(i.track) ?? [];
-          stack.push(r);
+          stack.push({ ts: i.tsNs, dur: -1, track: i.track, category: i.category, name: i.name, args: i.args, flows: i.flows, seq: i.seq });
           open.set(i.track, stack);
           break;
         }
@@ -88,27 +109,107 @@ export function ensurePerfettoTables(reader: CaptureReader): { ok: true } | { ok
           if (r) {
             r.dur = i.tsNs - r.ts;
             r.args = { ...r.args, ...i.args };
+            build.slice(r);
           }
           break;
         }
-        case 'counter': counters.push({ ts: i.tsNs, track: i.track, value: i.value }); break;
+        case 'counter': build.counter(i.tsNs, i.track, i.value); break;
       }
     },
   };
   const projector = new Projector(sink, reader.meta().app);
   const r = forEachEvent(reader, undefined, undefined, undefined, (seq, cause, e) => projector.event(seq, cause, e));
-  if (!r.ok) return { ok: false, message: r.error.message };
+  if (!r.ok) {
+    for (const t of [...PERFETTO_TABLES, 'slice_stage']) temp.exec(`DROP TABLE IF EXISTS temp.${t}`);
+    return { ok: false, message: r.error.message };
+  }
   projector.finish(r.value.lastTsNs);
-  fill(temp, tracks, slices, counters);
+  // A slice never ended (dur -1) is staged in begin order, as the projection opened it.
+  for (const stack of open.values()) for (const s of stack) build.slice(s);
+  build.flush();
+  fillTracks(temp, tracks);
+  build.assignIds();
+  temp.exec('DROP TABLE temp.slice_stage');
+  temp.fn('extract_arg', () => {
+    throw new Error('extract_arg(arg_set_id, key) is rewritten into a lookup in `args` before the query runs (rewriteExtractArg)');
+  });
   return { ok: true };
 }
 
-function row(ts: number, dur: number, track: number, category: string, name: string, args: Args, flows: readonly number[], seq: number): SliceRow {
-  return { ts, dur, track, category, name, args, flows, seq, id: 0, depth: 0, parent: null };
+/** The streaming half of the build: staged slices, args and counters, then ids in time order. */
+class StagedBuild {
+  private stage: unknown[][] = [];
+  private args: unknown[][] = [];
+  private counters: unknown[][] = [];
+  private argSet = 0;
+
+  constructor(private readonly temp: TempSchema) {}
+
+  slice(s: StagedSlice): void {
+    let set: number | null = null;
+    if (Object.keys(s.args).length) {
+      set = ++this.argSet;
+      for (const [k, v] of Object.entries(s.args)) flatten(this.args, set, `debug.${k}`, `debug.${k}`, v);
+    }
+    this.stage.push([s.ts, -s.dur, s.seq, s.track, s.category, s.name, set, s.flows.length ? s.flows.join(',') : null]);
+    if (this.stage.length >= BATCH_ROWS || this.args.length >= BATCH_ROWS) this.flush();
+  }
+
+  counter(ts: number, track: number, value: number): void {
+    this.counters.push([ts, track, value]);
+    if (this.counters.length >= BATCH_ROWS) this.flush();
+  }
+
+  flush(): void {
+    this.temp.insert('slice_stage', ['ts', 'neg_dur', 'seq', 'track_id', 'category', 'name', 'arg_set_id', 'flows'], this.stage);
+    this.temp.insert('args', ['arg_set_id', 'flat_key', 'key', 'int_value', 'string_value', 'real_value', 'value_type', 'display_value'], this.args);
+    this.temp.insert('counter', ['ts', 'track_id', 'value'], this.counters);
+    this.stage = [];
+    this.args = [];
+    this.counters = [];
+  }
+
+  /**
+   * Ids in time order (ts, longer first, then emission order), depth and parent by
+   * nesting on each track, and a flow from each slice carrying a flow id to the next
+   * one carrying it — chunk by chunk, through an index on the staging table.
+   */
+  assignIds(): void {
+    const temp = this.temp;
+    // Index entries end with the rowid (id: emission order), the last key of the order.
+    temp.exec('CREATE INDEX temp.slice_stage_order ON slice_stage (ts, neg_dur, seq)');
+    const stacks = new Map<number, Nested[]>();
+    const lastOfFlow = new Map<number, number>();
+    let id = 0;
+    let after: unknown[] = [-Infinity, -Infinity, -Infinity, -Infinity];
+    for (;;) {
+      const chunk = temp.all(
+        `SELECT ts, neg_dur, seq, id, track_id, category, name, arg_set_id, flows FROM slice_stage
+         WHERE (ts, neg_dur, seq, id) > (?, ?, ?, ?) ORDER BY ts, neg_dur, seq, id LIMIT ${BATCH_ROWS}`, after);
+      if (chunk.length === 0) break;
+      const slices: unknown[][] = [];
+      const flows: unknown[][] = [];
+      for (const [ts, negDur, seq, , track, category, name, set, flowList] of chunk as [number, number, number, number, number, string, string, number | null, string | null][]) {
+        const s: Nested = { id: ++id, ts, dur: -negDur };
+        const stack = stacks.get(track) ?? [];
+        while (stack.length && !contains(stack[stack.length - 1]!, s)) stack.pop();
+        slices.push([s.id, ts, s.dur, track, category, name, stack.length, stack[stack.length - 1]?.id ?? null, set, seq]);
+        if (s.dur !== 0) stack.push(s);
+        stacks.set(track, stack);
+        for (const f of flowList === null ? [] : flowList.split(',').map(Number)) {
+          const prev = lastOfFlow.get(f);
+          if (prev !== undefined) flows.push([prev, s.id, f]);
+          lastOfFlow.set(f, s.id);
+        }
+      }
+      temp.insert('slice', ['id', 'ts', 'dur', 'track_id', 'category', 'name', 'depth', 'parent_id', 'arg_set_id', 'seq'], slices);
+      temp.insert('flow', ['slice_out', 'slice_in', 'trace_id'], flows);
+      after = chunk[chunk.length - 1]!.slice(0, 4);
+    }
+  }
 }
 
-function fill(temp: TempSchema, tracks: readonly TrackDef[], slices: SliceRow[], counters: readonly { ts: number; track: number; value: number }[]): void {
-  for (const ddl of DDL) temp.exec(ddl);
+function fillTracks(temp: TempSchema, tracks: readonly TrackDef[]): void {
   const byId = new Map(tracks.map((t) => [t.id, t]));
   const upidOf = new Map<number, number>();
   const utidOf = new Map<number, number>();
@@ -145,47 +246,10 @@ function fill(temp: TempSchema, tracks: readonly TrackDef[], slices: SliceRow[],
     tracks.filter((t) => t.kind === 'thread').map((t) => [t.id, t.name, typeOf(t), null, utidOf.get(t.tid!) ?? null]));
   temp.insert('counter_track', ['id', 'name', 'type', 'parent_id', 'unit'],
     tracks.filter((t) => t.kind === 'counter').map((t) => [t.id, t.name, typeOf(t), parentId(t), t.unit === 'bytes' ? 'bytes' : null]));
-
-  // Ids in time order; depth and parent by nesting on each track.
-  slices.sort((a, b) => a.ts - b.ts || b.dur - a.dur || a.seq - b.seq);
-  slices.forEach((s, i) => { s.id = i + 1; });
-  const stacks = new Map<number, SliceRow[]>();
-  for (const s of slices) {
-    const stack = stacks.get(s.track) ?? [];
-    while (stack.length && !contains(stack[stack.length - 1]!, s)) stack.pop();
-    s.depth = stack.length;
-    s.parent = stack[stack.length - 1]?.id ?? null;
-    if (s.dur !== 0) stack.push(s);
-    stacks.set(s.track, stack);
-  }
-  const args: unknown[][] = [];
-  let argSet = 0;
-  const sliceRows = slices.map((s) => {
-    let set: number | null = null;
-    if (Object.keys(s.args).length) {
-      set = ++argSet;
-      for (const [k, v] of Object.entries(s.args)) flatten(args, set, `debug.${k}`, `debug.${k}`, v);
-    }
-    return [s.id, s.ts, s.dur, s.track, s.category, s.name, s.depth, s.parent, set, s.seq];
-  });
-  temp.insert('slice', ['id', 'ts', 'dur', 'track_id', 'category', 'name', 'depth', 'parent_id', 'arg_set_id', 'seq'], sliceRows);
-  // trace_processor's extract_arg(arg_set_id, key), answered from memory: a SQL
-  // function may not query its own connection.
-  const byKey = new Map<string, unknown>();
-  for (const a of args) byKey.set(`${a[0] as number}\u0000${a[2] as string}`, a[3] ?? a[4] ?? a[5]);
-  temp.fn('extract_arg', (set: number | null, key: string) => (set === null ? null : byKey.get(`${set}\u0000${key}`) ?? null));
-  temp.insert('args', ['arg_set_id', 'flat_key', 'key', 'int_value', 'string_value', 'real_value', 'value_type', 'display_value'], args);
-  temp.insert('counter', ['ts', 'track_id', 'value'], counters.map((c) => [c.ts, c.track, c.value]));
-
-  const occurrences = new Map<number, SliceRow[]>();
-  for (const s of slices) for (const f of s.flows) (occurrences.get(f) ?? occurrences.set(f, []).get(f)!).push(s);
-  const flows: unknown[][] = [];
-  for (const [id, list] of occurrences) for (let i = 1; i < list.length; i++) flows.push([list[i - 1]!.id, list[i]!.id, id]);
-  temp.insert('flow', ['slice_out', 'slice_in', 'trace_id'], flows);
 }
 
 /** Does `outer` (an open slice) enclose `s`? An unfinished slice (dur -1) encloses everything after it. */
-function contains(outer: SliceRow, s: SliceRow): boolean {
+function contains(outer: Nested, s: Nested): boolean {
   if (outer.dur < 0) return true;
   return s.ts >= outer.ts && s.ts + Math.max(s.dur, 0) <= outer.ts + outer.dur && !(s.ts === outer.ts + outer.dur && s.dur > 0);
 }
