@@ -36,22 +36,23 @@ export function queryCommand(file: string, sql: string, flags: { readonly json?:
   const reader = openOrReport('query', file, io);
   if (!reader) return 1;
   try {
-    let text = sql;
+    let q: { sql: string; restoreName(name: string): string } = { sql, restoreName: (n) => n };
     if (mentionsPerfettoTables(sql)) {
       const built = ensurePerfettoTables(reader);
       if (!built.ok) {
         io.err(`tracefold query: cannot build the Perfetto-style tables: ${built.message}`);
         return 1;
       }
-      text = perfettoSql(sql);
+      q = perfettoSql(sql);
     }
-    const r = reader.query(text);
+    const r = reader.query(q.sql);
     if (!r.ok) {
       io.err(`tracefold query: ${r.error.message}`);
       return 1;
     }
-    if (flags.json) io.out(JSON.stringify(jsonRows(r.value), null, 2));
-    else for (const line of tableLines(r.value)) io.out(line);
+    const result = { ...r.value, columns: r.value.columns.map(q.restoreName) };
+    if (flags.json) io.out(JSON.stringify(jsonRows(result), null, 2));
+    else for (const line of tableLines(result)) io.out(line);
     return 0;
   } catch (err) {
     return reportDamaged('query', file, io, err);

@@ -26,16 +26,16 @@ export function queryRoutes(deps: ApiDeps): Hono {
     const { sql } = c.req.valid('json');
     const e = deps.cache.open(c.req.param('id'));
     if (!e.ok) return fail(c, e.failure);
-    let text = sql;
+    let q: { sql: string; restoreName(name: string): string } = { sql, restoreName: (n) => n };
     if (mentionsPerfettoTables(sql)) {
       const built = ensurePerfettoTables(e.value.reader);
       if (!built.ok) return fail(c, failure(422, built.message));
-      text = perfettoSql(sql);
+      q = perfettoSql(sql);
     }
-    const r = e.value.reader.query(text, [], { maxRows: deps.limits.queryMaxRows, maxMs: deps.limits.queryMaxMs });
+    const r = e.value.reader.query(q.sql, [], { maxRows: deps.limits.queryMaxRows, maxMs: deps.limits.queryMaxMs });
     if (!r.ok) return fail(c, bad(`${r.error.code === 'read-only' ? '' : 'SQL error: '}${r.error.message}`));
     const rows = r.value.rows.map((row) => row.map((v) => (v instanceof Uint8Array ? { $bytes: v.length, hex: Buffer.from(v.subarray(0, ARG_HEX_BYTES)).toString('hex') } : v)));
-    return c.json<QueryResponse>({ columns: r.value.columns, rows, truncated: r.value.truncated ?? false });
+    return c.json<QueryResponse>({ columns: r.value.columns.map(q.restoreName), rows, truncated: r.value.truncated ?? false });
   });
 
   return app;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { rewriteExtractArg } from './extract-arg';
+import { rewriteExtractArg, rewriteExtractArgQuery } from './extract-arg';
 
 describe('rewriteExtractArg', () => {
   const db = new Database(':memory:');
@@ -20,6 +20,12 @@ describe('rewriteExtractArg', () => {
       /* extract_arg( */`)).toEqual([['extract_arg(1, 2)', 'x(,)']]);
     expect(run(`SELECT extract_arg(extract_arg(1, 'debug.fd') - 5, 'debug.fd')`)).toEqual([[9]]);
     expect(rewriteExtractArg(`SELECT my_extract_arg(1, 2), "extract_arg"(1)`)).toBe(`SELECT my_extract_arg(1, 2), "extract_arg"(1)`);
+  });
+
+  it('names result columns as the user wrote them', () => {
+    const q = rewriteExtractArgQuery(`SELECT extract_arg(extract_arg(1, 'debug.fd') - 5, 'debug.fd'), extract_arg(arg_set_id, 'debug.fd') AS fd FROM slice`);
+    const names = db.prepare(q.sql).columns().map((c) => q.restoreName(c.name));
+    expect(names).toEqual([`extract_arg(extract_arg(1, 'debug.fd') - 5, 'debug.fd')`, 'fd']);
   });
 
   it('leaves a call it cannot parse as written', () => {

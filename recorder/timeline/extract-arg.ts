@@ -26,8 +26,25 @@ const LOOKUP = (set: string, key: string): string =>
   '(SELECT coalesce(ea_int, ea_str, ea_real) FROM (SELECT arg_set_id AS ea_set, key AS ea_key, int_value AS ea_int, ' +
   `string_value AS ea_str, real_value AS ea_real FROM temp.args) WHERE ea_set = (${set}) AND ea_key = (${key}))`;
 
-/** `sql` with every `extract_arg(a, b)` call replaced by its lookup. */
-export function rewriteExtractArg(sql: string): string {
+/** A query with its extract_arg calls rewritten, and the way back for its column names. */
+export interface RewrittenSql {
+  readonly sql: string;
+  /** A result column's name as the user wrote it (SQLite names a column by its expression's text). */
+  restoreName(name: string): string;
+}
+
+export function rewriteExtractArgQuery(sql: string): RewrittenSql {
+  const calls: Array<[lookup: string, original: string]> = [];
+  const text = rewriteExtractArg(sql, calls);
+  return {
+    sql: text,
+    // Outermost calls were rewritten last; their lookups contain the inner ones.
+    restoreName: (name) => calls.reduceRight((n, [lookup, original]) => n.split(lookup).join(original), name),
+  };
+}
+
+/** `sql` with every `extract_arg(a, b)` call replaced by its lookup; each (lookup, original text) is added to `calls`. */
+export function rewriteExtractArg(sql: string, calls: Array<[string, string]> = []): string {
   let out = '';
   let i = 0;
   while (i < sql.length) {
@@ -42,7 +59,9 @@ export function rewriteExtractArg(sql: string): string {
     if (call && wordStart) {
       const parsed = callArguments(sql, i + call[0].length);
       if (parsed && parsed.args.length === 2) {
-        out += LOOKUP(rewriteExtractArg(parsed.args[0]!.trim()), rewriteExtractArg(parsed.args[1]!.trim()));
+        const lookup = LOOKUP(rewriteExtractArg(parsed.args[0]!.trim(), calls), rewriteExtractArg(parsed.args[1]!.trim(), calls));
+        calls.push([lookup, sql.slice(i, parsed.end)]);
+        out += lookup;
         i = parsed.end;
         continue;
       }

@@ -23,7 +23,7 @@
 import type { CaptureReader, TempSchema } from '../capture/reader';
 import { forEachEvent } from '../capture/for-each-event';
 import type { ArgValue, Args, TimelineItem, TrackDef } from './items';
-import { rewriteExtractArg } from './extract-arg';
+import { rewriteExtractArgQuery, type RewrittenSql } from './extract-arg';
 import { Projector } from './project';
 
 export const PERFETTO_TABLES = ['slice', 'track', 'thread_track', 'process_track', 'thread', 'process', 'counter', 'counter_track', 'flow', 'args'] as const;
@@ -62,12 +62,12 @@ interface Nested {
   readonly dur: number;
 }
 
-/** Rows per insert transaction, and per chunk when ids are assigned: bounds the memory of a build. */
+/** Rows per insert transaction, and per chunk when ids are assigned: bounds the memory of a build (default). */
 const BATCH_ROWS = 10_000;
 
 /** `sql` as it runs over the tables: trace_processor's functions it uses rewritten (extract-arg.ts). */
-export function perfettoSql(sql: string): string {
-  return rewriteExtractArg(sql);
+export function perfettoSql(sql: string): RewrittenSql {
+  return rewriteExtractArgQuery(sql);
 }
 
 /** True when `sql` names one of the tables (word match; cheap enough to decide whether to build). */
@@ -83,12 +83,12 @@ export function mentionsPerfettoTables(sql: string): boolean {
  * nesting stack and each flow's last slice stay in memory. (Holding every slice in
  * memory took 1.7 GB for a 1M-event capture.)
  */
-export function ensurePerfettoTables(reader: CaptureReader): { ok: true } | { ok: false; message: string } {
+export function ensurePerfettoTables(reader: CaptureReader, batchRows = BATCH_ROWS): { ok: true } | { ok: false; message: string } {
   const temp = reader.temp();
   if (temp.has('slice')) return { ok: true };
   for (const ddl of DDL) temp.exec(ddl);
   temp.exec('CREATE TEMP TABLE slice_stage (id INTEGER PRIMARY KEY, ts INTEGER, neg_dur INTEGER, seq INTEGER, track_id INTEGER, category TEXT, name TEXT, arg_set_id INTEGER, flows TEXT)');
-  const build = new StagedBuild(temp);
+  const build = new StagedBuild(temp, batchRows);
   const tracks: TrackDef[] = [];
   const open = new Map<number, StagedSlice[]>();
   const sink = {
@@ -143,7 +143,7 @@ class StagedBuild {
   private counters: unknown[][] = [];
   private argSet = 0;
 
-  constructor(private readonly temp: TempSchema) {}
+  constructor(private readonly temp: TempSchema, private readonly batchRows: number) {}
 
   slice(s: StagedSlice): void {
     let set: number | null = null;
@@ -152,12 +152,12 @@ class StagedBuild {
       for (const [k, v] of Object.entries(s.args)) flatten(this.args, set, `debug.${k}`, `debug.${k}`, v);
     }
     this.stage.push([s.ts, -s.dur, s.seq, s.track, s.category, s.name, set, s.flows.length ? s.flows.join(',') : null]);
-    if (this.stage.length >= BATCH_ROWS || this.args.length >= BATCH_ROWS) this.flush();
+    if (this.stage.length >= this.batchRows || this.args.length >= this.batchRows) this.flush();
   }
 
   counter(ts: number, track: number, value: number): void {
     this.counters.push([ts, track, value]);
-    if (this.counters.length >= BATCH_ROWS) this.flush();
+    if (this.counters.length >= this.batchRows) this.flush();
   }
 
   flush(): void {
@@ -185,7 +185,7 @@ class StagedBuild {
     for (;;) {
       const chunk = temp.all(
         `SELECT ts, neg_dur, seq, id, track_id, category, name, arg_set_id, flows FROM slice_stage
-         WHERE (ts, neg_dur, seq, id) > (?, ?, ?, ?) ORDER BY ts, neg_dur, seq, id LIMIT ${BATCH_ROWS}`, after);
+         WHERE (ts, neg_dur, seq, id) > (?, ?, ?, ?) ORDER BY ts, neg_dur, seq, id LIMIT ${this.batchRows}`, after);
       if (chunk.length === 0) break;
       const slices: unknown[][] = [];
       const flows: unknown[][] = [];
