@@ -10,6 +10,8 @@
  *   dropped.
  * - `forget(id)` closes the reader (delete, replace): nothing else holds it, because
  *   every route uses a reader synchronously within one request.
+ * - Perfetto-style SQL gets a worker of its own per capture (perfetto-sql.ts), made on
+ *   first use and ended with the entry.
  * - The timeline index is built on first use, in a worker thread so the server keeps
  *   answering meanwhile, and kept with the reader (timeline-index.ts; a one-off cost
  *   per capture, measured by the bench as timeline_index_build_s). Requests that
@@ -23,6 +25,7 @@
 import { statSync } from 'node:fs';
 import { openCapture, type CaptureReader } from '../recorder/capture/reader';
 import { capturePath } from './capture-paths';
+import { PerfettoSql } from './perfetto-sql';
 import { failure, no, okv, type Outcome } from './errors';
 import { TimelineIndex, type BuildResult, type TimelineData } from './timeline-index';
 import { startTsWorker } from './ts-worker';
@@ -37,6 +40,8 @@ export interface OpenCapture {
   readonly mtimeMs: number;
   /** The timeline index, once its build (in a worker) has finished; concurrent askers share one build. */
   timeline?: Promise<Outcome<TimelineIndex>>;
+  /** The Perfetto-style SQL worker (perfetto-sql.ts), once a query has asked for it. */
+  perfetto?: PerfettoSql;
   /** Anything else a route derives once per capture (state seeks, image sizes…). */
   readonly memo: Map<string, unknown>;
 }
@@ -78,11 +83,20 @@ export class CaptureCache {
     return entry.timeline;
   }
 
+  /** The capture's Perfetto-style SQL host (its tables built in a worker on first use); a closed one is replaced. */
+  perfettoSql(id: string): Outcome<PerfettoSql> {
+    const e = this.open(id);
+    if (!e.ok) return e;
+    if (!e.value.perfetto || e.value.perfetto.closed) e.value.perfetto = new PerfettoSql(e.value.path);
+    return okv(e.value.perfetto);
+  }
+
   forget(id: string): void {
     const e = this.entries.get(id);
     if (!e) return;
     this.entries.delete(id);
     e.reader.close();
+    e.perfetto?.close();
   }
 
   closeAll(): void {
