@@ -83,7 +83,7 @@ export class Syncobj {
     const settled = this.points.filter((p) => p.point < lowestPending).map((p) => p.point).sort((a, b) => a - b);
     if (settled.length <= KEPT_SIGNALLED_POINTS) return;
     const keepFrom = settled[settled.length - KEPT_SIGNALLED_POINTS]!;
-    this.points = this.points.filter((p) => p.point >= keepFrom || p.point >= lowestPending || p.fence.error !== 0);
+    this.points = this.points.filter((p) => p.point >= keepFrom || p.fence.error !== 0);
   }
 
   lastSubmittedPoint(): number {
