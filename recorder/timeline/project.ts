@@ -31,6 +31,9 @@ import { eventKinds, type EventKind, type EventOf, type IoctlEvent, type TraceEv
 import type { ArgValue, Args, TimelineSink } from './items';
 import { TrackTree } from './tracks';
 
+/** The flows of an item on no chain: one shared empty list (most items; consumers that keep items keep no copy). */
+const NO_FLOWS: readonly number[] = Object.freeze([]);
+
 /** Fence signals a later wait end can still join the chain of (see the header). */
 export const SIGNALS_KEPT = 1 << 16;
 
@@ -125,11 +128,11 @@ export class Projector {
   }
 
   instant(track: number, seq: number, tsNs: number, e: TraceEvent, name: string, args: Args, chain: number | null = null): void {
-    this.sink.item({ type: 'instant', track, tsNs, seq, name, category: eventKinds[e.kind].layer, args, flows: chain === null ? [] : [chain] });
+    this.sink.item({ type: 'instant', track, tsNs, seq, name, category: eventKinds[e.kind].layer, args, flows: chain === null ? NO_FLOWS : [chain] });
   }
 
   slice(track: number, seq: number, tsNs: number, durNs: number, name: string, category: string, args: Args): void {
-    this.sink.item({ type: 'slice', track, tsNs, durNs, seq, name, category, args, flows: [] });
+    this.sink.item({ type: 'slice', track, tsNs, durNs, seq, name, category, args, flows: NO_FLOWS });
   }
 
   private counter(track: number, seq: number, tsNs: number, value: number): void {
@@ -240,10 +243,10 @@ export class Projector {
     const startNs = job.startedNs ?? job.queuedNs;
     const args = { job: jobId, status, slot: job.slot ?? -1, queued_ts: job.queuedNs, wait_ns: startNs - job.queuedNs };
     const q = this.tracks.lane(this.tracks.queue(job.pid, job.group, job.queue), startNs, endNs);
-    this.sink.item({ type: 'slice', track: q, tsNs: startNs, durNs: endNs - startNs, seq, name: `job ${jobId}`, category: 'kmd', args, flows: job.chain === null ? [] : [job.chain] });
+    this.sink.item({ type: 'slice', track: q, tsNs: startNs, durNs: endNs - startNs, seq, name: `job ${jobId}`, category: 'kmd', args, flows: job.chain === null ? NO_FLOWS : [job.chain] });
     if (job.slot !== null) {
       const s = this.tracks.lane(this.tracks.slot(job.slot), startNs, endNs);
-      this.sink.item({ type: 'slice', track: s, tsNs: startNs, durNs: endNs - startNs, seq, name: `job ${jobId}`, category: 'hw', args, flows: [] });
+      this.sink.item({ type: 'slice', track: s, tsNs: startNs, durNs: endNs - startNs, seq, name: `job ${jobId}`, category: 'hw', args, flows: NO_FLOWS });
     }
   }
 
@@ -259,7 +262,7 @@ export class Projector {
     this.calls.set(e.pid, stack);
     const args: Record<string, ArgValue> = {};
     e.args.forEach((a, i) => { args[`arg${i}`] = argValue(a); });
-    this.sink.item({ type: 'begin', track, tsNs: e.tsNs, seq, name: e.name, category: 'api', args, flows: [] });
+    this.sink.item({ type: 'begin', track, tsNs: e.tsNs, seq, name: e.name, category: 'api', args, flows: NO_FLOWS });
   }
 
   apiReturn(seq: number, e: EventOf<'api.return'>): void {
