@@ -45,7 +45,7 @@ import { RowPager } from './row-pager';
 import { startScan } from './parallel-scan';
 import { KINDS, scanSide, type SideScan } from './side-scan';
 import { lockstepScan } from './lockstep-scan';
-import { TimingCollector } from './timing-tracks';
+import { TimingCollector, compareTiming, type TimingComparison } from './timing-tracks';
 
 export type { AlignOp, OpKind } from './op-log';
 
@@ -66,8 +66,8 @@ export interface Alignment {
   readonly lastPair: { readonly seqA: number; readonly seqB: number } | null;
   /** The A seq of B seq `seqB`'s role (0: B's own). */
   readonly aOfB: (seqB: number) => number;
-  readonly timingA: TimingCollector;
-  readonly timingB: TimingCollector;
+  /** Both captures' timing, compared (timing-tracks.ts). */
+  readonly timing: TimingComparison;
   /** A BO's name by role at the end of each scan (unnamed: `pid<P>:<handle>`). */
   readonly boNameA: (pid: number, handle: number) => string;
   readonly boNameB: (pid: number, handle: number) => string;
@@ -186,7 +186,7 @@ export function joinScans(A: SideScan, B: SideScan): Alignment | undefined {
   }
   return {
     eventsA, eventsB, matched, ops, frames, lastPair, aOfB: (seqB) => aOfB[seqB] ?? 0,
-    timingA: TimingCollector.from(A.timing), timingB: TimingCollector.from(B.timing),
+    timing: compareTiming(TimingCollector.from(A.timing), TimingCollector.from(B.timing)),
     boNameA: boNamer(A.boNames), boNameB: boNamer(B.boNames),
   };
 }

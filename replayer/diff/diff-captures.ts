@@ -41,7 +41,7 @@ import type { OpLog } from './op-log';
 import { boBytes, diffBytes, stackBos, type ByteRange } from './bo-diff';
 import { comparePixels, writeHeatmapPng } from './frame-diff';
 import { collectViews, type SeenEvent } from './report-views';
-import { compareTiming, type JobTiming, type TimingTrack } from './timing-tracks';
+import type { JobTiming, TimingTrack } from './timing-tracks';
 
 /** At most KEPT_OPS (op-log.ts): the alignment keeps no more. */
 export const MAX_CHANGES = 200;
@@ -183,7 +183,7 @@ export function diffReaders(a: CaptureReader, b: CaptureReader, options: DiffOpt
   const memory = identical ? ok([] as MemoryDifference[]) : memoryDifferences(a, b, al, memReads, va.value, vb.value);
   if (!memory.ok) return memory;
   const frames = frameDifferences(al, va.value, vb.value, options.outDir);
-  const timing = compareTiming(al.timingA, al.timingB);
+  const timing = al.timing;
   const side = (r: CaptureReader, events: number) => {
     const m = r.meta();
     return { path: r.path, app: m.app, seed: m.seed, injectedBugs: m.injectedBugs, events };

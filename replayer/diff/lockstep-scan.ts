@@ -46,7 +46,8 @@ import type { BlobStandIns } from './blob-stand-ins';
 import { RowPager, type RawEventRow } from './row-pager';
 import { viewMayLearn } from './event-view';
 import { boNamesOf, type SideScan } from './side-scan';
-import { TimingCollector } from './timing-tracks';
+import { TimingCollector, compareTracks } from './timing-tracks';
+import { JobTimingJoin } from './job-timing-join';
 
 const PAGE_EVENTS = 1024;
 /** From this many events in each, rows are read (and B's compared) in workers (row-feed.ts). */
@@ -55,7 +56,7 @@ const BLOB_OPEN = '{"$blob":';
 
 /** One capture's reading and what its scan collects besides the alignment. */
 class Side {
-  readonly timing = new TimingCollector();
+  readonly timing: TimingCollector;
   events = 0;
   boNames: SideScan['boNames'] | undefined;
   /** The first row past the limit, once read: a scan on its own visits it before it stops (side-scan.ts). */
@@ -64,7 +65,9 @@ class Side {
   /** Set when a fed row said "as A's" with no row of A's at hand: the scan gives up. */
   lost = false;
 
-  constructor(readonly pager: RowPager, readonly limit: number, private readonly feed?: RowFeed) {}
+  constructor(readonly pager: RowPager, readonly limit: number, jobs: JobTimingJoin, side: 'a' | 'b', private readonly feed?: RowFeed) {
+    this.timing = new TimingCollector((job, track, durNs) => jobs.add(side, job, track, durNs));
+  }
 
   get error(): CaptureError | undefined {
     return this.pager.error ?? this.feed?.error;
@@ -163,8 +166,9 @@ export function lockstepScan(
 function scanTogether(
   normaliser: CaptureNormaliser, pa: RowPager, pb: RowPager, limitA: number, limitB: number, feedA: RowFeed | undefined, feedB: RowFeed | undefined, tick?: (seq: number) => void,
 ): Result<Alignment> | undefined {
-  const A = new Side(pa, limitA, feedA);
-  const B = new Side(pb, limitB, feedB);
+  const jobs = new JobTimingJoin();
+  const A = new Side(pa, limitA, jobs, 'a', feedA);
+  const B = new Side(pb, limitB, jobs, 'b', feedB);
   const join = new PairJoin();
   // A role seen twice, or a name no longer kept: the pairs by seq cannot be trusted.
   const unsure = (): boolean => normaliser.roles.repeated || normaliser.lost;
@@ -198,11 +202,16 @@ function scanTogether(
     tick?.(seq);
   }
   if (A.error || B.error || A.lost || B.lost) return undefined;
-  const result = (): Alignment => join.alignment(A.timing, B.timing, boNamer(A.boNames ?? boNamesOf(normaliser)), boNamer(B.boNames ?? boNamesOf(normaliser)));
+  const result = (): Alignment => {
+    jobs.end('a');
+    jobs.end('b');
+    return join.alignment(compareTracks(A.timing, B.timing, jobs), boNamer(A.boNames ?? boNamesOf(normaliser)), boNamer(B.boNames ?? boNamesOf(normaliser)));
+  };
   if (!ra && !rb) return finish(normaliser, A, B) && !unsure() ? ok(result()) : undefined;
   // One capture is done: the other goes on alone, the normaliser now its own.
   const [done, rest, first] = ra ? [B, A, ra] : [A, B, rb!];
   const only = (seq: number, e: TraceEvent): void => (rest === A ? join.onlyA(seq, e.kind) : join.onlyB(seq, e.kind));
+  jobs.end(done === A ? 'a' : 'b');
   const named = boNamesOf(normaliser);
   let r: RawEventRow | undefined = first;
   const over = done.overflow;

@@ -14,7 +14,8 @@
  *     pair (every A role is taken by then), A's rest `deleted` at its own seq.
  *   The differences come in position order, so the op log (op-log.ts) keeps the
  *   first ones without sorting.
- * - Kept: counts per kind, the first differences, the presented frames.
+ * - Kept: counts per kind, the first differences, the presented frames; timing
+ *   comes compared (job-timing-join.ts).
  *
  * Example: pair(1, 'hw.job', 7, 7); pair(2, 'hw.job', 8, 9); onlyB(3, 'mem.write')
  *   → matched 2, ops: changed hw.job (2/2, pos 1.5), inserted mem.write (-/3, pos 2.5)
@@ -22,7 +23,7 @@
 import type { EventKind } from '../../engine/trace/events';
 import type { Alignment, AlignedFrame } from './align-streams';
 import { OpLog } from './op-log';
-import type { TimingCollector } from './timing-tracks';
+import type { TimingComparison } from './timing-tracks';
 
 export class PairJoin {
   private readonly ops = new OpLog();
@@ -52,16 +53,13 @@ export class PairJoin {
     this.ops.add({ op: 'inserted', seqA: null, seqB: seq, kind, pos: this.common + 0.5 });
   }
 
-  alignment(
-    timingA: TimingCollector, timingB: TimingCollector,
-    boNameA: Alignment['boNameA'], boNameB: Alignment['boNameB'],
-  ): Alignment {
+  alignment(timing: TimingComparison, boNameA: Alignment['boNameA'], boNameB: Alignment['boNameB']): Alignment {
     const common = this.common;
     return {
       eventsA: this.eventsA, eventsB: this.eventsB, matched: common, ops: this.ops, frames: this.frames,
       lastPair: common > 0 ? { seqA: common, seqB: common } : null,
       aOfB: (seqB) => (seqB >= 1 && seqB <= common ? seqB : 0),
-      timingA, timingB, boNameA, boNameB,
+      timing, boNameA, boNameB,
     };
   }
 }

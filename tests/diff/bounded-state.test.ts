@@ -2,7 +2,8 @@
  * What keeps a diff's memory flat in capture length: the normaliser's state kept
  * for recent events only (replayer/diff/recent-map.ts) — with every role and key
  * what a full state gives, and a too-short window noticed rather than wrong — and
- * differences kept as counts plus the first KEPT_OPS (op-log.ts). Sizes are
+ * differences kept as counts plus the first KEPT_OPS (op-log.ts), job timings
+ * matched as they come with only the top ones kept (job-timing-join.ts). Sizes are
  * counted in entries, never timed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import { hash53 } from '../../replayer/diff/hash53';
 import { lockstepScan } from '../../replayer/diff/lockstep-scan';
 import { KEPT_OPS, OpLog, type AlignOp } from '../../replayer/diff/op-log';
 import { RecentMap } from '../../replayer/diff/recent-map';
+import { JobTimingJoin } from '../../replayer/diff/job-timing-join';
+import { TimingCollector, compareTiming, type JobTiming } from '../../replayer/diff/timing-tracks';
 import { recordBugPair } from '../support/bug-captures';
 import { tempDir } from '../support/capture-files';
 import { recordSmall } from '../support/small-captures';
@@ -128,5 +131,45 @@ describe('bounded diff state', () => {
         'kmd.ioctl': { inserted: 0, deleted: Math.floor(5000 / 11), changed: 0 },
       });
     }
+  });
+
+  it('job timings matched as they come keep the jobs every duration sorted would (ties in first-seen order)', () => {
+    // A and B finish the same jobs in the same order (as in lockstep), with a few
+    // only one side has; durations collide often so ties decide the order.
+    const a: [string, number][] = [];
+    const b: [string, number][] = [];
+    let seed = 11;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 3000; i++) {
+      const job = `p0.t0/call#${i}/enter#0/job#0`;
+      const skip = rand(50);
+      if (skip !== 0) a.push([job, 100 + rand(8)]);
+      if (skip !== 1) b.push([job, 100 + rand(8)]);
+    }
+    // The reference: every duration kept, sorted as compareTiming did before.
+    const byA = new Map(a);
+    const byB = new Map(b);
+    const all = [...new Set([...byA.keys(), ...byB.keys()])].flatMap((job): JobTiming[] => {
+      const x = byA.get(job);
+      const y = byB.get(job);
+      return x !== undefined && y !== undefined && x === y ? [] : [{ job, track: 'q', durNsA: x ?? null, durNsB: y ?? null }];
+    });
+    const delta = (j: JobTiming): number => Math.abs((j.durNsA ?? 0) - (j.durNsB ?? 0));
+    const want = all.sort((p, q) => delta(q) - delta(p)).slice(0, 20);
+
+    const streamed = new JobTimingJoin(20);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (a[i]) streamed.add('a', a[i]![0], 'q', a[i]![1]);
+      if (b[i]) streamed.add('b', b[i]![0], 'q', b[i]![1]);
+    }
+    streamed.end('a');
+    streamed.end('b');
+    expect(streamed.jobs((k) => k)).toEqual(want);
+
+    const ca = new TimingCollector();
+    const cb = new TimingCollector();
+    for (const [job, durNs] of a) ca.jobs.set(job, { track: 'q', durNs });
+    for (const [job, durNs] of b) cb.jobs.set(job, { track: 'q', durNs });
+    expect(compareTiming(ca, cb).jobs).toEqual(want);
   });
 });

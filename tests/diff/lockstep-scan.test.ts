@@ -32,7 +32,7 @@ function plain(al: Alignment): unknown {
   return {
     events: [al.eventsA, al.eventsB], matched: al.matched, total: al.ops.total, counts: [...al.ops.counts].sort(),
     first: al.ops.first(), frames: al.frames, lastPair: al.lastPair, pairs,
-    timing: [al.timingA.data(), al.timingB.data()],
+    timing: al.timing,
   };
 }
 
