@@ -33,9 +33,9 @@ export interface SideScan {
   readonly boNames: readonly (readonly [string, string])[];
 }
 
-export function scanSide(reader: CaptureReader, total: number, limit: number, tick?: (seq: number) => void): Result<SideScan> {
+export function scanSide(reader: CaptureReader, total: number, limit: number, tick?: (seq: number) => void, windowEvents = SCAN_WINDOW_EVENTS): Result<SideScan> {
   // State kept for recent events only; if the capture named an older one, again with all.
-  const r = scanWithin(reader, total, limit, SCAN_WINDOW_EVENTS, tick);
+  const r = scanWithin(reader, total, limit, windowEvents, tick);
   return r === 'lost' ? (scanWithin(reader, total, limit, Infinity, tick) as Result<SideScan>) : r;
 }
 

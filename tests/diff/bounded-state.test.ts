@@ -14,6 +14,7 @@ import { hash53 } from '../../replayer/diff/hash53';
 import { lockstepScan } from '../../replayer/diff/lockstep-scan';
 import { KEPT_OPS, OpLog, type AlignOp } from '../../replayer/diff/op-log';
 import { RecentMap } from '../../replayer/diff/recent-map';
+import { scanSide } from '../../replayer/diff/side-scan';
 import { JobTimingJoin } from '../../replayer/diff/job-timing-join';
 import { TimingCollector, compareTiming, type JobTiming } from '../../replayer/diff/timing-tracks';
 import { recordBugPair } from '../support/bug-captures';
@@ -70,6 +71,8 @@ describe('bounded diff state', () => {
     try {
       // Wait ends name fences signalled ~300 events earlier.
       expect(scan(reader, 16).lost).toBe(true);
+      // A scan on its own then starts again keeping everything: the same numbers.
+      expect(scanSide(reader, eventCount(reader), Infinity, undefined, 16)).toEqual(scanSide(reader, eventCount(reader), Infinity, undefined, Infinity));
     } finally {
       reader.close();
     }
