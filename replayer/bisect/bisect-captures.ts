@@ -95,8 +95,8 @@ const MAX_WRITERS = 12;
 const MAX_UPPER_CANDIDATES = 16;
 
 /** BAD's seq of the first aligned event after GOOD's `seqA` (where a deleted event would have been). */
-function counterpartAfter(aOfB: Int32Array, seqA: number, eventsBad: number): number {
-  for (let s = 1; s <= eventsBad; s++) if (aOfB[s]! > seqA) return s;
+function counterpartAfter(aOfB: (seqB: number) => number, seqA: number, eventsBad: number): number {
+  for (let s = 1; s <= eventsBad; s++) if (aOfB(s) > seqA) return s;
   return eventsBad;
 }
 
@@ -141,7 +141,8 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
   let next = al.eventsA + 1;
   for (let s = eventsBad; s >= 1; s--) {
     counterpart[s] = next - 1;
-    if (al.aOfB[s]) next = Math.min(next, al.aOfB[s]!);
+    const seqA = al.aOfB(s);
+    if (seqA) next = Math.min(next, seqA);
   }
 
   const probes: { seq: number; differs: boolean }[] = [];
@@ -170,7 +171,7 @@ export function bisectReaders(good: CaptureReader, bad: CaptureReader, options: 
   let lo = checkpoints.value.lastEqualSeq;
   const candidates: number[] = [];
   if (bound !== null) candidates.push(bound);
-  for (const o of al.ops.slice(0, MAX_UPPER_CANDIDATES)) {
+  for (const o of al.ops.first().slice(0, MAX_UPPER_CANDIDATES)) {
     const s = o.seqB ?? Math.min(eventsBad, counterpartAfter(al.aOfB, o.seqA!, eventsBad));
     if (s > lo) candidates.push(s);
   }

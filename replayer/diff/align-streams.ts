@@ -9,10 +9,16 @@
  *   `changed`. A role only B has: `inserted`; only A has: `deleted`.
  * - The two scans are first tried together (lockstep-scan.ts): one normaliser for
  *   both while they provably share its state, rows both have visited once and left
- *   UNKEYED (same on both sides). When that cannot be proven — or the join would
- *   pair an UNKEYED event with another seq — each capture is scanned on its own, B
- *   in a worker thread while A is scanned here (parallel-scan.ts). The alignment
- *   is the same either way; only the time differs.
+ *   UNKEYED (same on both sides). There both captures have the same role at every
+ *   seq, so while no role repeats the join pairs seqs one to one and is made as
+ *   the scan goes, keeping nothing per event (pair-join.ts). When that cannot be
+ *   proven (another state, a repeated role), each capture is scanned on its own
+ *   into per-event numbers, B in a worker thread while A is scanned here
+ *   (parallel-scan.ts), and joined here. The alignment is the same either way;
+ *   only the time and memory differ.
+ * - Either scan keeps the normaliser's state for recent events only, and is done
+ *   again keeping all of it when a capture names something older
+ *   (capture-normaliser.ts).
  * - Every difference gets a position in A's order, so "first" means the same thing
  *   on both sides: a deleted event is at its A seq, an inserted one just after the
  *   A seq of the last event B had matched before it, and a changed one at the
@@ -20,48 +26,48 @@
  *   end is first seen at the submit).
  * - `limits` stops either pass early (bisect aligns only up to its upper bound);
  *   then `eventsA` / `eventsB` count what was read.
- * - Nothing but numbers is kept per event; views are rebuilt for the few
- *   differences a report shows (report-views.ts). Frames matched by role are kept
- *   as seq pairs, and the last matched pair marks the end both runs reached.
+ * - Differences are counted per kind, and only the first KEPT_OPS by position are
+ *   kept (op-log.ts). Views are rebuilt for the few a report shows
+ *   (report-views.ts). Frames matched by role are kept as seq pairs, and the last
+ *   matched pair marks the end both runs reached.
  *
  * Example (triangle, clean vs --inject wrong-vertex-stride):
  *   alignCaptures(a, b)
- *   // → { ok: true, value: { eventsA: 245, eventsB: 245, matched: 245, ops: [{ op: 'changed', seqA: 137, seqB: 137, kind: 'mem.write', pos: 137 }, …], … } }
+ *   // → { ok: true, value: { eventsA: 245, eventsB: 245, matched: 245, ops: OpLog { total: 1, first() → [{ op: 'changed', seqA: 137, seqB: 137, kind: 'mem.write', pos: 136.5 }] }, … } }
  */
 import { eventKinds, type EventKind, type Layer, type TraceEvent } from '../../engine/trace/events';
+import { OpLog } from './op-log';
 import type { CaptureReader } from '../../recorder/capture/reader';
 import { fail, ok, type Result } from '../../recorder/capture/result';
-import { UNKEYED, type CaptureNormaliser, type NormalisedEvent } from './capture-normaliser';
+import { SCAN_WINDOW_EVENTS, UNKEYED, type CaptureNormaliser, type NormalisedEvent } from './capture-normaliser';
 import { KindCursor } from '../../recorder/capture/capture-cursor';
 import { RowPager } from './row-pager';
 import { startScan } from './parallel-scan';
 import { KINDS, scanSide, type SideScan } from './side-scan';
 import { lockstepScan } from './lockstep-scan';
-import { TimingCollector } from './timing-tracks';
+import { TimingCollector, compareTiming, type TimingComparison } from './timing-tracks';
 
-export type OpKind = 'inserted' | 'deleted' | 'changed';
+export type { AlignOp, OpKind } from './op-log';
 
-export interface AlignOp {
-  readonly op: OpKind;
-  readonly seqA: number | null;
-  readonly seqB: number | null;
-  readonly kind: EventKind;
-  /** Position in A's order (see the header). */
-  readonly pos: number;
+export interface AlignedFrame {
+  readonly seqA: number;
+  readonly seqB: number;
+  readonly same: boolean;
+  readonly pixels: number;
 }
 
 export interface Alignment {
   readonly eventsA: number;
   readonly eventsB: number;
   readonly matched: number;
-  /** Every difference, by position. */
-  readonly ops: readonly AlignOp[];
-  readonly frames: readonly { readonly seqA: number; readonly seqB: number; readonly same: boolean; readonly pixels: number }[];
+  /** The differences: counts per kind, and the first ones by position (op-log.ts). */
+  readonly ops: OpLog;
+  readonly frames: readonly AlignedFrame[];
   readonly lastPair: { readonly seqA: number; readonly seqB: number } | null;
-  /** Per B seq, the A seq of the same role (0: B's own); index 0 unused. */
-  readonly aOfB: Int32Array;
-  readonly timingA: TimingCollector;
-  readonly timingB: TimingCollector;
+  /** The A seq of B seq `seqB`'s role (0: B's own). */
+  readonly aOfB: (seqB: number) => number;
+  /** Both captures' timing, compared (timing-tracks.ts). */
+  readonly timing: TimingComparison;
   /** A BO's name by role at the end of each scan (unnamed: `pid<P>:<handle>`). */
   readonly boNameA: (pid: number, handle: number) => string;
   readonly boNameB: (pid: number, handle: number) => string;
@@ -112,16 +118,15 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
   // Both at once while they provably share a state (lockstep-scan.ts); else B is
   // scanned in a worker while this thread scans A (parallel-scan.ts) — small
   // captures are not worth a thread.
-  const together = lockstepScan(a, b, Math.min(countA, limitA), Math.min(countB, limitB), (seq) => {
+  // Its state is kept for recent events only; if it named an older one, again with all.
+  const tick = (seq: number): void => {
     if (onProgress && seq % PAGE_EVENTS === 0) onProgress(Math.min(2 * seq, total), total);
-  });
-  if (together && !together.ok) return together;
-  if (together) {
-    const joined = join(together.value.a, together.value.b);
-    if (joined) {
-      onProgress?.(total, total);
-      return ok(joined);
-    }
+  };
+  let together = lockstepScan(a, b, Math.min(countA, limitA), Math.min(countB, limitB), tick, SCAN_WINDOW_EVENTS);
+  if (together === 'lost') together = lockstepScan(a, b, Math.min(countA, limitA), Math.min(countB, limitB), tick);
+  if (together && together !== 'lost') {
+    if (together.ok) onProgress?.(total, total);
+    return together;
   }
   const pending = Math.min(countB, limitB) >= PARALLEL_MIN_EVENTS ? startScan(b.path, limitB) : undefined;
   const scannedA = scanSide(a, countA, limitA, (seq) => {
@@ -132,7 +137,7 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
     if (onProgress && seq % PAGE_EVENTS === 0) onProgress(scannedA.value.events + seq, total);
   });
   if (!scannedB.ok) return scannedB;
-  const joined = join(scannedA.value, scannedB.value);
+  const joined = joinScans(scannedA.value, scannedB.value);
   if (!joined) throw new Error('diff: keyed scans cannot leave events unkeyed');
   onProgress?.(total, total);
   return ok(joined);
@@ -142,7 +147,7 @@ export function alignCaptures(a: CaptureReader, b: CaptureReader, onProgress?: (
  * The hash join of two scans (see the header). Undefined when it would compare an
  * UNKEYED event (lockstep-scan.ts) with one of another seq.
  */
-function join(A: SideScan, B: SideScan): Alignment | undefined {
+export function joinScans(A: SideScan, B: SideScan): Alignment | undefined {
   const eventsA = A.events;
   const eventsB = B.events;
 
@@ -150,8 +155,8 @@ function join(A: SideScan, B: SideScan): Alignment | undefined {
   const matchedA = new Uint8Array(eventsA + 1);
   const aOfB = new Int32Array(eventsB + 1);
   const pixelsB = new Map(B.frames);
-  const ops: AlignOp[] = [];
-  const frames: { seqA: number; seqB: number; same: boolean; pixels: number }[] = [];
+  const ops = new OpLog();
+  const frames: AlignedFrame[] = [];
   let lastPair: { seqA: number; seqB: number } | null = null;
   let lastA = 0;
   let matched = 0;
@@ -159,7 +164,7 @@ function join(A: SideScan, B: SideScan): Alignment | undefined {
     const kind = KINDS[B.kinds[seq]!]!;
     const seqA = seqOfRoleA(B.roles[seq]!, seq);
     if (seqA === undefined || matchedA[seqA] || A.kinds[seqA] !== B.kinds[seq]) {
-      ops.push({ op: 'inserted', seqA: null, seqB: seq, kind, pos: lastA + 0.5 });
+      ops.add({ op: 'inserted', seqA: null, seqB: seq, kind, pos: lastA + 0.5 });
       continue;
     }
     matchedA[seqA] = 1;
@@ -173,21 +178,23 @@ function join(A: SideScan, B: SideScan): Alignment | undefined {
     if ((ka === UNKEYED || kb === UNKEYED) && (seqA !== seq || ka !== kb)) return undefined;
     const same = ka === kb;
     // A changed event sits where it happened first: at its A seq, or earlier where B had it.
-    if (!same) ops.push({ op: 'changed', seqA, seqB: seq, kind, pos: Math.min(seqA, prevA + 0.5) });
+    if (!same) ops.add({ op: 'changed', seqA, seqB: seq, kind, pos: Math.min(seqA, prevA + 0.5) });
     if (kind === 'frame.present') frames.push({ seqA, seqB: seq, same, pixels: pixelsB.get(seq) ?? 0 });
   }
   for (let s = 1; s <= eventsA; s++) {
-    if (!matchedA[s]) ops.push({ op: 'deleted', seqA: s, seqB: null, kind: KINDS[A.kinds[s]!]!, pos: s });
+    if (!matchedA[s]) ops.add({ op: 'deleted', seqA: s, seqB: null, kind: KINDS[A.kinds[s]!]!, pos: s });
   }
-  ops.sort((x, y) => x.pos - y.pos || (x.seqB ?? 0) - (y.seqB ?? 0));
-  const namesA = new Map(A.boNames);
-  const namesB = new Map(B.boNames);
   return {
-    eventsA, eventsB, matched, ops, frames, lastPair, aOfB,
-    timingA: TimingCollector.from(A.timing), timingB: TimingCollector.from(B.timing),
-    boNameA: (pid, handle) => namesA.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
-    boNameB: (pid, handle) => namesB.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`,
+    eventsA, eventsB, matched, ops, frames, lastPair, aOfB: (seqB) => aOfB[seqB] ?? 0,
+    timing: compareTiming(TimingCollector.from(A.timing), TimingCollector.from(B.timing)),
+    boNameA: boNamer(A.boNames), boNameB: boNamer(B.boNames),
   };
+}
+
+/** A BO's name by role from a scan's `pid:handle` → name list (unnamed: `pid<P>:<handle>`). */
+export function boNamer(names: SideScan['boNames']): (pid: number, handle: number) => string {
+  const byKey = new Map(names);
+  return (pid, handle) => byKey.get(`${pid}:${handle}`) ?? `pid${pid}:${handle}`;
 }
 
 /**

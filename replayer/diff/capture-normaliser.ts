@@ -6,6 +6,11 @@
  * Model
  * - Stateful and forward-only: names are learned as creating events go by, so
  *   events must be visited in seq order from the first one.
+ * - With `windowEvents`, what later events name is kept only for recent events
+ *   (recent-map.ts): a scan's state stays bounded however long the capture. When an
+ *   event names something no longer kept, `lost` is set and the results cannot be
+ *   trusted: the caller redoes the scan without a window. Stress captures name
+ *   nothing more than a few hundred events back, so SCAN_WINDOW_EVENTS is ample.
  * - The key hashes the view's canonical JSON, byte arrays by their content hash
  *   (engine/base/hash.ts): equal keys ⇔ equal views, up to a 2⁻⁵³ collision.
  *
@@ -65,15 +70,35 @@ export interface NormalisedPair {
   readonly inStep: boolean;
 }
 
+/** The window a bounded scan keeps state for (see the header): 65,536 to 131,072 events back. */
+export const SCAN_WINDOW_EVENTS = 1 << 16;
+
 export class CaptureNormaliser {
-  readonly roles = new EventRoles();
-  readonly names = new ValueNames();
+  readonly roles: EventRoles;
+  readonly names: ValueNames;
   private groups = 0;
 
-  /** `keysOnly`: views of RAW_KINDS are not built (a scan needs keys; a report needs views). */
-  constructor(private readonly options: { readonly keysOnly?: boolean } = {}) {}
+  /**
+   * `keysOnly`: views of RAW_KINDS are not built (a scan needs keys; a report needs
+   * views). `windowEvents`: keep state for that many events back (see the header).
+   */
+  constructor(private readonly options: { readonly keysOnly?: boolean; readonly windowEvents?: number } = {}) {
+    this.roles = new EventRoles(options.windowEvents);
+    this.names = new ValueNames(options.windowEvents);
+  }
+
+  /** Something named was no longer kept: the scan's results cannot be trusted (see the header). */
+  get lost(): boolean {
+    return this.roles.lost || this.names.lost;
+  }
+
+  /** Entries the state holds (roles, counters, names): bounded with a window, else growing with the capture. */
+  get retainedEntries(): number {
+    return this.roles.retainedEntries + this.names.retainedEntries;
+  }
 
   visit(seq: number, causeSeq: number | null, e: TraceEvent, argsText?: string): NormalisedEvent {
+    this.names.advance(seq);
     const causeRole = causeSeq !== null ? this.roles.roleOf(causeSeq) : undefined;
     const role = this.roles.assign(seq, causeSeq, e);
     if (this.options.keysOnly && RAW_KINDS.has(e.kind)) {
@@ -93,6 +118,7 @@ export class CaptureNormaliser {
    * equal, whatever their key).
    */
   visitShared(seq: number, causeSeq: number | null, e: TraceEvent): NormalisedEvent {
+    this.names.advance(seq);
     const causeRole = causeSeq !== null ? this.roles.roleOf(causeSeq) : undefined;
     const role = this.roles.assign(seq, causeSeq, e);
     if (!viewMayLearn(e, (k) => VIEW_LEARNS[k])) return { role, view: EMPTY_VIEW, key: UNKEYED };
@@ -110,6 +136,7 @@ export class CaptureNormaliser {
    * state is still both runs'; when not, `b` may be missing.
    */
   visitPair(seq: number, causeSeq: number | null, ea: TraceEvent, argsA: string, eb: TraceEvent, argsB: string): NormalisedPair {
+    this.names.advance(seq);
     const causeRole = causeSeq !== null ? this.roles.roleOf(causeSeq) : undefined;
     const role = this.roles.assign(seq, causeSeq, ea);
     const groups = this.groups;

@@ -28,6 +28,7 @@
  */
 import type { EventKind, EventOf, TraceEvent } from '../../engine/trace/events';
 import { hash53 } from './hash53';
+import { RecentMap } from './recent-map';
 
 /**
  * Events that open a context register traffic happens in: a call, an ioctl (its
@@ -52,25 +53,66 @@ const CAUSES: ReadonlySet<EventKind> = new Set<EventKind>([
   'api.call', 'kmd.ioctl_enter', 'kmd.job_queued', 'kmd.job_started', 'kmd.job_finished', 'kmd.fence_signal',
 ]);
 
-type RoleRule<K extends EventKind> = (e: EventOf<K>, r: EventRoles, cause: string | undefined) => string;
+/**
+ * A role other events can hang under, with the seq of the event that has it; a
+ * parent no event made (a process, thread, slot or fixed root) is a plain string.
+ * `ret` says whether its `…/ret` role has been given: a second one repeats a role.
+ */
+export interface Parent {
+  readonly role: string;
+  readonly seq: number;
+  ret: boolean;
+}
 
+type ParentLike = Parent | string;
+type RoleRule<K extends EventKind> = (e: EventOf<K>, r: EventRoles, cause: Parent | undefined) => string;
+
+/**
+ * Roles are unique by construction — `child` numbers every parent's children, and a
+ * parent (a child role itself) gives `…/ret` once — except where a capture gives
+ * one parent two returns; `repeated` says so. The alignment pairs events by seq only
+ * while no role repeats (pair-join.ts).
+ *
+ * `windowEvents` (recent-map.ts): what later events name is kept only for recent
+ * events; naming something no longer kept sets `lost` (redo the scan keeping all).
+ */
 export class EventRoles {
   /** seq → role, for the kinds other events name as their cause (CAUSES). */
-  private readonly bySeq = new Map<number, string>();
+  private readonly bySeq: RecentMap<number, Parent>;
   /** hash53(`parent/what`) → children so far (hashed: the keys would outweigh the roles). */
-  private readonly counters = new Map<number, number>();
+  private readonly counters: RecentMap<number, number>;
+  /** The same for parents no event made, kept for the whole scan (a few per process and thread). */
+  private readonly eternalCounters = new Map<number, number>();
   private readonly pids = new Map<number, string>();
-  private readonly ioctls = new Map<number, string>();
-  private readonly jobs = new Map<number, string>();
+  private readonly ioctls: RecentMap<number, Parent>;
+  private readonly jobs: RecentMap<number, Parent>;
   private thread = 0;
-  private anchor = 'probe';
+  private anchor: ParentLike = 'probe';
+  private seq = 0;
+  /** The Parent of the event being assigned, once made. */
+  private self: Parent | undefined;
+  repeated = false;
+  lost = false;
+
+  constructor(windowEvents = Infinity) {
+    this.bySeq = new RecentMap(windowEvents);
+    this.counters = new RecentMap(windowEvents);
+    this.ioctls = new RecentMap(windowEvents);
+    this.jobs = new RecentMap(windowEvents);
+  }
 
   /** The role of event `seq` (its cause at `causeSeq`, if any); events must come in seq order. */
   assign(seq: number, causeSeq: number | null, e: TraceEvent): string {
-    const cause = causeSeq !== null ? this.bySeq.get(causeSeq) : undefined;
+    this.seq = seq;
+    this.self = undefined;
+    this.bySeq.advance(seq);
+    this.counters.advance(seq);
+    this.ioctls.advance(seq);
+    this.jobs.advance(seq);
+    const cause = causeSeq !== null ? this.causeAt(causeSeq) : undefined;
     const role = (ROLE_RULES[e.kind] as RoleRule<EventKind>)(e as never, this, cause);
-    if (CAUSES.has(e.kind)) this.bySeq.set(seq, role);
-    if (ANCHORS.has(e.kind)) this.anchor = role;
+    if (CAUSES.has(e.kind)) this.bySeq.set(seq, this.parentFor(role));
+    if (ANCHORS.has(e.kind)) this.anchor = this.parentFor(role);
     return role;
   }
 
@@ -78,20 +120,38 @@ export class EventRoles {
   release(): void {
     this.bySeq.clear();
     this.counters.clear();
+    this.eternalCounters.clear();
+  }
+
+  /** Entries held (roles by seq and id, child counters, processes): what the window bounds. */
+  get retainedEntries(): number {
+    return this.bySeq.size + this.counters.size + this.eternalCounters.size + this.ioctls.size + this.jobs.size + this.pids.size;
   }
 
   /** The role of `seq`, when it is of a kind that causes others (CAUSES). */
   roleOf(seq: number): string | undefined {
-    return this.bySeq.get(seq);
+    return this.causeAt(seq)?.role;
   }
 
   /** `<parent>/<what>#n`, n counting per parent and what. */
-  child(parent: string, what: string): string {
-    const key = `${parent}/${what}`;
+  child(parent: ParentLike, what: string): string {
+    const eternal = typeof parent === 'string';
+    const key = `${eternal ? parent : parent.role}/${what}`;
     const h = hash53(key);
-    const n = this.counters.get(h) ?? 0;
-    this.counters.set(h, n + 1);
+    const counters = eternal ? this.eternalCounters : this.counters;
+    let n = counters.get(h);
+    // A parent older than what is kept may have had children already.
+    if (n === undefined && !eternal && parent.seq < this.counters.horizon) this.lost = true;
+    n ??= 0;
+    counters.set(h, n + 1);
     return `${key}#${n}`;
+  }
+
+  /** `<parent>/ret`: a parent's return, given once (see `repeated`). */
+  ret(parent: Parent): string {
+    if (parent.ret) this.repeated = true;
+    parent.ret = true;
+    return `${parent.role}/ret`;
   }
 
   /** A process's name: spawn order (`p0`, `p1`, …); a pid never spawned keeps its number. */
@@ -116,33 +176,50 @@ export class EventRoles {
     return this.thread;
   }
 
-  get currentAnchor(): string {
+  get currentAnchor(): ParentLike {
     return this.anchor;
   }
 
-  ioctlRole(id: number): string | undefined {
-    return this.ioctls.get(id);
+  ioctlRole(id: number): Parent | undefined {
+    return this.byId(this.ioctls, id);
   }
 
   setIoctl(id: number, role: string): void {
-    this.ioctls.set(id, role);
+    this.ioctls.set(id, this.parentFor(role));
   }
 
-  jobRole(id: number): string | undefined {
-    return this.jobs.get(id);
+  jobRole(id: number): Parent | undefined {
+    return this.byId(this.jobs, id);
   }
 
   setJob(id: number, role: string): void {
-    this.jobs.set(id, role);
+    this.jobs.set(id, this.parentFor(role));
+  }
+
+  private parentFor(role: string): Parent {
+    if (this.self?.role !== role) this.self = { role, seq: this.seq, ret: false };
+    return this.self;
+  }
+
+  private causeAt(seq: number): Parent | undefined {
+    const p = this.bySeq.get(seq);
+    if (p === undefined && seq < this.bySeq.horizon) this.lost = true;
+    return p;
+  }
+
+  private byId(m: RecentMap<number, Parent>, id: number): Parent | undefined {
+    const p = m.get(id);
+    if (p === undefined && m.mayHaveForgotten(id)) this.lost = true;
+    return p;
   }
 }
 
-const underCause = (what: string, fallback: (r: EventRoles) => string) => (_e: unknown, r: EventRoles, cause: string | undefined): string =>
+const underCause = (what: string, fallback: (r: EventRoles) => ParentLike) => (_e: unknown, r: EventRoles, cause: Parent | undefined): string =>
   r.child(cause ?? fallback(r), what);
 
 const ROLE_RULES: { readonly [K in EventKind]: RoleRule<K> } = {
   'api.call': (e, r) => r.child(`${r.proc(e.pid)}.t${r.currentThread}`, 'call'),
-  'api.return': (e, r, cause) => (cause ? `${cause}/ret` : r.child(`${r.proc(e.pid)}.t${r.currentThread}`, 'ret')),
+  'api.return': (e, r, cause) => (cause ? r.ret(cause) : r.child(`${r.proc(e.pid)}.t${r.currentThread}`, 'ret')),
   'app.thread_switch': (e, r) => {
     r.setThread(e.thread);
     return r.child(`${r.proc(e.pid)}.t${e.thread}`, 'switch');
@@ -157,7 +234,7 @@ const ROLE_RULES: { readonly [K in EventKind]: RoleRule<K> } = {
   },
   'kmd.ioctl': (e, r, cause) => {
     const enter = r.ioctlRole(e.id) ?? cause;
-    return enter ? `${enter}/ret` : r.child(r.proc(e.pid), 'ioctl');
+    return enter ? r.ret(enter) : r.child(r.proc(e.pid), 'ioctl');
   },
   'kmd.wait_end': (e, r, cause) => r.child(r.ioctlRole(e.ioctl) ?? cause ?? r.proc(e.pid), 'wait_end'),
   'kmd.syncobj': (e, r, cause) => r.child(r.ioctlRole(e.ioctl) ?? cause ?? r.proc(e.pid), 'syncobj'),

@@ -18,9 +18,12 @@
  *   caller scans each capture on its own, as before. Results are the same either way.
  * - When one capture ends (or reaches its limit), the other goes on alone with the
  *   same normaliser, which is then simply its own; its keys are real.
- * - UNKEYED keys only say "same" for the same seq on both sides: the join
- *   (align-streams.ts) gives up too if it would pair one with another seq (a role
- *   that occurs twice).
+ * - Both captures get one role per seq, so the alignment is made as the scan goes
+ *   (pair-join.ts), nothing kept per event. That needs every role to occur once
+ *   (UNKEYED keys, too, only say "same" for the same seq on both sides): a role
+ *   given twice (EventRoles.repeated) makes the scan give up.
+ * - The normaliser keeps state for `windowEvents` back (capture-normaliser.ts); if
+ *   that was too short the result is 'lost' (scan again without a window).
  * - Cost of a shared row: its role, and its view only where the view may learn
  *   (viewMayLearn); a shared row without blobs is decoded once per distinct text
  *   (SharedEvents). From FEED_MIN_EVENTS, rows are read by two workers (row-feed.ts),
@@ -29,30 +32,31 @@
  *
  * Example (stress, clean vs dma-drop-partial-page): the ~23 differing hw.job,
  *   mem.write and ioctl rows per thousand go through `visitPair`; the rest are
- *   compared as text and visited once → { a: SideScan, b: SideScan }.
+ *   compared as text and visited once → ok(Alignment) with ~23 changed hw.job per
+ *   thousand seqs, counted.
  */
 import type { TraceEvent } from '../../engine/trace/events';
 import type { CaptureReader } from '../../recorder/capture/reader';
 import { ok, type CaptureError, type Result } from '../../recorder/capture/result';
 import { startRowFeed, type RowFeed } from './row-feed';
-import { CaptureNormaliser, VIEW_LEARNS_KINDS, hash53, type NormalisedEvent } from './capture-normaliser';
+import { CaptureNormaliser, VIEW_LEARNS_KINDS, type NormalisedEvent } from './capture-normaliser';
+import { boNamer, type Alignment } from './align-streams';
+import { PairJoin } from './pair-join';
+import type { BlobStandIns } from './blob-stand-ins';
 import { RowPager, type RawEventRow } from './row-pager';
 import { viewMayLearn } from './event-view';
-import { KIND_INDEX, boNamesOf, type SideScan } from './side-scan';
-import { TimingCollector } from './timing-tracks';
+import { boNamesOf, type SideScan } from './side-scan';
+import { TimingCollector, compareTracks } from './timing-tracks';
+import { JobTimingJoin } from './job-timing-join';
 
 const PAGE_EVENTS = 1024;
 /** From this many events in each, rows are read (and B's compared) in workers (row-feed.ts). */
 const FEED_MIN_EVENTS = 50_000;
 const BLOB_OPEN = '{"$blob":';
 
-/** One capture's arrays, filled as the scan goes. */
+/** One capture's reading and what its scan collects besides the alignment. */
 class Side {
-  readonly roles: Float64Array;
-  readonly keys: Float64Array;
-  readonly kinds: Uint8Array;
-  readonly frames: [number, number][] = [];
-  readonly timing = new TimingCollector();
+  readonly timing: TimingCollector;
   events = 0;
   boNames: SideScan['boNames'] | undefined;
   /** The first row past the limit, once read: a scan on its own visits it before it stops (side-scan.ts). */
@@ -61,10 +65,8 @@ class Side {
   /** Set when a fed row said "as A's" with no row of A's at hand: the scan gives up. */
   lost = false;
 
-  constructor(readonly pager: RowPager, readonly limit: number, private readonly feed?: RowFeed) {
-    this.roles = new Float64Array(limit + 1);
-    this.keys = new Float64Array(limit + 1);
-    this.kinds = new Uint8Array(limit + 1);
+  constructor(readonly pager: RowPager, readonly limit: number, jobs: JobTimingJoin, side: 'a' | 'b', private readonly feed?: RowFeed) {
+    this.timing = new TimingCollector((job, track, durNs) => jobs.add(side, job, track, durNs));
   }
 
   get error(): CaptureError | undefined {
@@ -97,20 +99,9 @@ class Side {
     return this.overflow ? undefined : row;
   }
 
-  record(seq: number, e: TraceEvent, n: NormalisedEvent, roleHash: number): void {
+  record(seq: number, e: TraceEvent, n: NormalisedEvent): void {
     this.events = seq;
-    this.roles[seq] = roleHash;
-    this.keys[seq] = n.key;
-    this.kinds[seq] = KIND_INDEX.get(e.kind)!;
-    if (e.kind === 'frame.present') this.frames.push([seq, e.width * e.height]);
     this.timing.visit(e, n);
-  }
-
-  result(normaliser: CaptureNormaliser): SideScan {
-    return {
-      events: this.events, roles: this.roles, keys: this.keys, kinds: this.kinds, frames: this.frames,
-      timing: this.timing.data(), boNames: this.boNames ?? boNamesOf(normaliser),
-    };
   }
 }
 
@@ -146,10 +137,14 @@ class SharedEvents {
   }
 }
 
-/** Both captures' scans, or undefined when they could not be done together (scan each on its own then). */
+/**
+ * Both captures aligned (pair-join.ts); undefined when they could not be scanned
+ * together (scan each on its own then); 'lost' when the window of `windowEvents`
+ * was too short (capture-normaliser.ts: scan again without one).
+ */
 export function lockstepScan(
-  a: CaptureReader, b: CaptureReader, limitA: number, limitB: number, tick?: (seq: number) => void,
-): Result<{ readonly a: SideScan; readonly b: SideScan }> | undefined {
+  a: CaptureReader, b: CaptureReader, limitA: number, limitB: number, tick?: (seq: number) => void, windowEvents = Infinity,
+): Result<Alignment> | 'lost' | undefined {
   const pa = new RowPager(a, PAGE_EVENTS);
   const pb = new RowPager(b, PAGE_EVENTS);
   if (!pa.rowsReadable || !pb.rowsReadable) return undefined;
@@ -159,7 +154,9 @@ export function lockstepScan(
   const feedA = big ? startRowFeed(null, a.path, limitA, limitA, PAGE_EVENTS) : undefined;
   const feedB = big ? startRowFeed(a.path, b.path, limitA, limitB, PAGE_EVENTS) : undefined;
   try {
-    return scanTogether(pa, pb, limitA, limitB, feedA, feedB, tick);
+    const normaliser = new CaptureNormaliser({ keysOnly: true, windowEvents });
+    const r = scanTogether(normaliser, pa, pb, limitA, limitB, feedA, feedB, tick);
+    return normaliser.lost ? 'lost' : r;
   } finally {
     feedA?.close();
     feedB?.close();
@@ -167,44 +164,54 @@ export function lockstepScan(
 }
 
 function scanTogether(
-  pa: RowPager, pb: RowPager, limitA: number, limitB: number, feedA: RowFeed | undefined, feedB: RowFeed | undefined, tick?: (seq: number) => void,
-): Result<{ readonly a: SideScan; readonly b: SideScan }> | undefined {
-  const A = new Side(pa, limitA, feedA);
-  const B = new Side(pb, limitB, feedB);
-  const normaliser = new CaptureNormaliser({ keysOnly: true });
+  normaliser: CaptureNormaliser, pa: RowPager, pb: RowPager, limitA: number, limitB: number, feedA: RowFeed | undefined, feedB: RowFeed | undefined, tick?: (seq: number) => void,
+): Result<Alignment> | undefined {
+  const jobs = new JobTimingJoin();
+  const A = new Side(pa, limitA, jobs, 'a', feedA);
+  const B = new Side(pb, limitB, jobs, 'b', feedB);
+  const join = new PairJoin();
+  // A role seen twice, or a name no longer kept: the pairs by seq cannot be trusted.
+  const unsure = (): boolean => normaliser.roles.repeated || normaliser.lost;
   const shared = new SharedEvents(pa);
-  const classes = blobClasses(pa, pb);
   let ra = A.next();
   let rb = B.next(ra ?? A.overflow);
   for (; ra && rb; ra = A.next(), rb = B.next(ra ?? A.overflow)) {
     const seq = Number(ra[0]);
     if (Number(rb[0]) !== seq || ra[3] !== rb[3] || pa.kindOf(ra) !== pb.kindOf(rb)) return undefined;
     const causeSeq = ra[3] === null ? null : Number(ra[3]);
-    if (sameArgs(ra[4], rb[4], classes.a, classes.b)) {
+    if (sameArgs(ra[4], rb[4], pa.standIns, pb.standIns)) {
       const d = shared.decode(ra);
       if (!d) return undefined;
       const n = normaliser.visitShared(seq, causeSeq, d.event);
-      const roleHash = hash53(n.role);
-      A.record(seq, d.event, n, roleHash);
+      A.record(seq, d.event, n);
       // Only timing reads ts_ns, of job starts and ends: there B's event is A's with B's time.
       const timed = d.event.kind === 'kmd.job_started' || d.event.kind === 'kmd.job_finished';
-      B.record(seq, timed && d.event.tsNs !== Number(rb[1]) ? { ...d.event, tsNs: Number(rb[1]) } : d.event, n, roleHash);
+      B.record(seq, timed && d.event.tsNs !== Number(rb[1]) ? { ...d.event, tsNs: Number(rb[1]) } : d.event, n);
+      join.pair(seq, d.event.kind, n.key, n.key, pixelsOf(d.event));
     } else {
       const da = pa.decode(ra);
       const db = pb.decode(rb);
       if (!da || !db) return undefined;
       const p = normaliser.visitPair(seq, causeSeq, da.event, da.argsText, db.event, db.argsText);
       if (!p.inStep) return undefined;
-      const roleHash = hash53(p.role);
-      A.record(seq, da.event, p.a, roleHash);
-      B.record(seq, db.event, p.b!, roleHash);
+      A.record(seq, da.event, p.a);
+      B.record(seq, db.event, p.b!);
+      join.pair(seq, da.event.kind, p.a.key, p.b!.key, pixelsOf(db.event));
     }
+    if (unsure()) return undefined;
     tick?.(seq);
   }
   if (A.error || B.error || A.lost || B.lost) return undefined;
-  if (!ra && !rb) return finish(normaliser, A, B) ? ok({ a: A.result(normaliser), b: B.result(normaliser) }) : undefined;
+  const result = (): Alignment => {
+    jobs.end('a');
+    jobs.end('b');
+    return join.alignment(compareTracks(A.timing, B.timing, jobs), boNamer(A.boNames ?? boNamesOf(normaliser)), boNamer(B.boNames ?? boNamesOf(normaliser)));
+  };
+  if (!ra && !rb) return finish(normaliser, A, B) && !unsure() ? ok(result()) : undefined;
   // One capture is done: the other goes on alone, the normaliser now its own.
   const [done, rest, first] = ra ? [B, A, ra] : [A, B, rb!];
+  const only = (seq: number, e: TraceEvent): void => (rest === A ? join.onlyA(seq, e.kind) : join.onlyB(seq, e.kind));
+  jobs.end(done === A ? 'a' : 'b');
   const named = boNamesOf(normaliser);
   let r: RawEventRow | undefined = first;
   const over = done.overflow;
@@ -217,7 +224,8 @@ function scanTogether(
     const p = normaliser.visitPair(d.seq, d.causeSeq, d.event, d.argsText, o.event, o.argsText);
     if (!p.inStep) return undefined;
     done.boNames = boNamesOf(normaliser);
-    rest.record(d.seq, d.event, p.a, hash53(p.role));
+    rest.record(d.seq, d.event, p.a);
+    only(d.seq, d.event);
     r = rest.next();
   } else {
     done.boNames = named;
@@ -226,11 +234,18 @@ function scanTogether(
     const d = rest.pager.decode(r);
     if (!d) return undefined;
     const n = normaliser.visit(d.seq, d.causeSeq, d.event, d.argsText);
-    rest.record(d.seq, d.event, n, hash53(n.role));
+    rest.record(d.seq, d.event, n);
+    only(d.seq, d.event);
+    if (unsure()) return undefined;
     tick?.(d.seq);
   }
-  if (A.error || B.error || A.lost || B.lost || !finish(normaliser, rest)) return undefined;
-  return ok({ a: A.result(normaliser), b: B.result(normaliser) });
+  if (A.error || B.error || A.lost || B.lost || !finish(normaliser, rest) || unsure()) return undefined;
+  return ok(result());
+}
+
+/** A presented frame's size in pixels (0 for other events). */
+function pixelsOf(e: TraceEvent): number {
+  return e.kind === 'frame.present' ? e.width * e.height : 0;
 }
 
 /**
@@ -259,32 +274,12 @@ function finish(normaliser: CaptureNormaliser, ...sides: Side[]): boolean {
 }
 
 /**
- * Blob ids of two captures as one numbering of contents: `a[id]` and `b[id]` are
- * equal exactly when the two blobs have the same `blobs.hash` (0: no such blob).
- */
-function blobClasses(pa: RowPager, pb: RowPager): { readonly a: Int32Array; readonly b: Int32Array } {
-  const classOf = new Map<string, number>();
-  const number = (p: RowPager): Int32Array => {
-    let max = 0;
-    for (const [id] of p.blobHashes()) max = Math.max(max, id);
-    const out = new Int32Array(max + 1);
-    for (const [id, hash] of p.blobHashes()) {
-      let c = classOf.get(hash);
-      if (c === undefined) classOf.set(hash, (c = classOf.size + 1));
-      out[id] = c;
-    }
-    return out;
-  };
-  return { a: number(pa), b: number(pb) };
-}
-
-/**
  * Same args text, blob ids read as their blobs' contents: the texts agree char for
- * char outside `{"$blob":<id>}`, and the ids agree by class (blobClasses).
+ * char outside `{"$blob":<id>}`, and the ids name blobs of one hash (blob-stand-ins.ts).
  * Example: `{"bytes":{"$blob":7}}` and `{"bytes":{"$blob":5}}` are the same when
  * A's blob 7 and B's blob 5 have one hash.
  */
-function sameArgs(x: string, y: string, ca: Int32Array, cb: Int32Array): boolean {
+function sameArgs(x: string, y: string, blobsA: BlobStandIns, blobsB: BlobStandIns): boolean {
   if (x === y && !x.includes(BLOB_OPEN)) return true;
   let i = 0;
   let j = 0;
@@ -298,8 +293,7 @@ function sameArgs(x: string, y: string, ca: Int32Array, cb: Int32Array): boolean
     if (ei < 0 || ej < 0) return false;
     const idA = Number(x.slice(bi + BLOB_OPEN.length, ei));
     const idB = Number(y.slice(bj + BLOB_OPEN.length, ej));
-    const classA = ca[idA] ?? 0;
-    if (!Number.isInteger(idA) || !Number.isInteger(idB) || classA === 0 || classA !== (cb[idB] ?? 0)) return false;
+    if (!Number.isInteger(idA) || !Number.isInteger(idB) || !blobsA.same(idA, blobsB, idB)) return false;
     i = ei + 1;
     j = ej + 1;
   }

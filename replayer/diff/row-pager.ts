@@ -25,6 +25,7 @@ import type { CaptureReader, DecodedEvent } from '../../recorder/capture/reader'
 import type { CaptureError } from '../../recorder/capture/result';
 import { decodeBlob } from '../../recorder/capture/blob-codec';
 import { decodeEvent } from '../../recorder/capture/row-codec';
+import { BlobStandIns } from './blob-stand-ins';
 
 /** `[seq, ts_ns, kind_id, cause_seq, args]`, as SQLite returns it. */
 export type RawEventRow = readonly [number, number, number, number | null, string];
@@ -37,8 +38,7 @@ export class RowPager {
   private nextSeq = 1;
   private done = false;
   private readonly kinds = new Map<number, string>();
-  private readonly standIns = new Map<number, Uint8Array>();
-  private readonly hashes = new Map<number, string>();
+  private standInTable: BlobStandIns | undefined;
   private readonly cursor: KindCursor | undefined;
   /** The real bytes of the page's BYTES_READ blobs, fetched in one query per page. */
   private bytes = new Map<number, Uint8Array>();
@@ -56,12 +56,6 @@ export class RowPager {
       for (const [id, name] of kinds.value.rows) {
         this.kinds.set(Number(id), String(name));
         if (BYTES_READ.has(String(name) as EventKind)) this.bytesKindIds.add(Number(id));
-      }
-    }
-    const blobs = reader.query('SELECT id, hash FROM blobs');
-    if (blobs.ok) {
-      for (const [id, hash] of blobs.value.rows) {
-        this.hashes.set(Number(id), String(hash));
       }
     }
   }
@@ -110,20 +104,14 @@ export class RowPager {
     return this.kinds.get(Number(row[2])) ?? '?';
   }
 
-  /** Blob `id`'s stand-in, made on first use (undefined when there is no such blob). */
-  private standInOf(id: number): Uint8Array | undefined {
-    let s = this.standIns.get(id);
-    if (s === undefined) {
-      const hash = this.hashes.get(id);
-      if (hash === undefined) return undefined;
-      this.standIns.set(id, (s = standIn(hash)));
-    }
-    return s;
+  /** Every blob's stand-in (blob-stand-ins.ts), read on first use. */
+  get standIns(): BlobStandIns {
+    return (this.standInTable ??= BlobStandIns.load(this.reader));
   }
 
-  /** Every blob's id and `blobs.hash`. */
-  blobHashes(): IterableIterator<[number, string]> {
-    return this.hashes.entries();
+  /** Blob `id`'s stand-in (undefined when there is no such blob). */
+  private standInOf(id: number): Uint8Array | undefined {
+    return this.standIns.of(id);
   }
 
   /**

@@ -15,7 +15,7 @@ import { eventKinds, type EventKind } from '../../engine/trace/events';
 import type { CaptureReader } from '../../recorder/capture/reader';
 import { ok, type Result } from '../../recorder/capture/result';
 import { scanCapture } from './align-streams';
-import { CaptureNormaliser, hash53 } from './capture-normaliser';
+import { CaptureNormaliser, SCAN_WINDOW_EVENTS, hash53 } from './capture-normaliser';
 import { TimingCollector, type TimingData } from './timing-tracks';
 
 export const KINDS = Object.keys(eventKinds) as EventKind[];
@@ -33,8 +33,14 @@ export interface SideScan {
   readonly boNames: readonly (readonly [string, string])[];
 }
 
-export function scanSide(reader: CaptureReader, total: number, limit: number, tick?: (seq: number) => void): Result<SideScan> {
-  const normaliser = new CaptureNormaliser({ keysOnly: true });
+export function scanSide(reader: CaptureReader, total: number, limit: number, tick?: (seq: number) => void, windowEvents = SCAN_WINDOW_EVENTS): Result<SideScan> {
+  // State kept for recent events only; if the capture named an older one, again with all.
+  const r = scanWithin(reader, total, limit, windowEvents, tick);
+  return r === 'lost' ? (scanWithin(reader, total, limit, Infinity, tick) as Result<SideScan>) : r;
+}
+
+function scanWithin(reader: CaptureReader, total: number, limit: number, windowEvents: number, tick?: (seq: number) => void): Result<SideScan> | 'lost' {
+  const normaliser = new CaptureNormaliser({ keysOnly: true, windowEvents });
   const timing = new TimingCollector();
   const n = Math.min(total, limit);
   const roles = new Float64Array(n + 1);
@@ -53,6 +59,7 @@ export function scanSide(reader: CaptureReader, total: number, limit: number, ti
     tick?.(seq);
   });
   if (!scanned.ok) return scanned;
+  if (normaliser.lost) return 'lost';
   normaliser.roles.release();
   return ok({ events, roles, keys, kinds, frames, timing: timing.data(), boNames: boNamesOf(normaliser) });
 }

@@ -10,11 +10,16 @@
  * - A different seed moves every duration by up to 2 % (engine/hw/cost-model.ts):
  *   that shows here and nowhere else in a diff.
  *
+ * - A collector either keeps every job's duration (`jobs`) or hands each over as
+ *   it finishes (`onJob`: a lockstep scan matches them as it goes,
+ *   job-timing-join.ts, so a capture's worth is never held).
+ *
  * Example: tracks(a, b)
  *   // → [{ track: 'pid 100 group 1 queue 0', jobsA: 3, jobsB: 3, totalDurNsA: 181220, totalDurNsB: 183004 }]
  */
 import type { TraceEvent } from '../../engine/trace/events';
 import type { NormalisedEvent } from './capture-normaliser';
+import { JobTimingJoin } from './job-timing-join';
 
 export interface TimingTrack {
   readonly track: string;
@@ -41,10 +46,13 @@ export interface TimingData {
 
 export class TimingCollector {
   readonly tracks = new Map<string, Track>();
-  /** Job role → duration. */
+  /** Job role → duration (empty with `onJob`). */
   readonly jobs = new Map<string, { track: string; durNs: number }>();
   private readonly jobTrack = new Map<number, { key: string; role: string }>();
   private readonly started = new Map<number, number>();
+
+  /** `onJob`: every finished job's role, track key and duration, handed over instead of kept. */
+  constructor(private readonly onJob?: (job: string, track: string, durNs: number) => void) {}
 
   data(): TimingData {
     return { tracks: [...this.tracks], jobs: [...this.jobs] };
@@ -76,7 +84,8 @@ export class TimingCollector {
         const durNs = e.tsNs - start;
         track.jobs++;
         track.totalDurNs += durNs;
-        this.jobs.set(t.role, { track: t.key, durNs });
+        if (this.onJob) this.onJob(t.role, t.key, durNs);
+        else this.jobs.set(t.role, { track: t.key, durNs });
         this.jobTrack.delete(e.jobId);
         this.started.delete(e.jobId);
         return;
@@ -86,22 +95,29 @@ export class TimingCollector {
   }
 }
 
+/** Both captures' timing as a report shows it: tracks, and the jobs whose durations differ most. */
+export interface TimingComparison {
+  readonly tracks: TimingTrack[];
+  readonly jobs: JobTiming[];
+}
+
 /** Both captures' tracks, matched by role; and the jobs whose durations differ most (at most `maxJobs`). */
-export function compareTiming(a: TimingCollector, b: TimingCollector, maxJobs = 20): { tracks: TimingTrack[]; jobs: JobTiming[] } {
+export function compareTiming(a: TimingCollector, b: TimingCollector, maxJobs = 20): TimingComparison {
+  const join = new JobTimingJoin(maxJobs);
+  for (const [role, j] of a.jobs) join.add('a', role, j.track, j.durNs);
+  join.end('a');
+  for (const [role, j] of b.jobs) join.add('b', role, j.track, j.durNs);
+  join.end('b');
+  return compareTracks(a, b, join);
+}
+
+/** The tracks of both collectors, and the jobs `join` kept, labelled by track. */
+export function compareTracks(a: TimingCollector, b: TimingCollector, join: JobTimingJoin): TimingComparison {
   const keys = [...new Set([...a.tracks.keys(), ...b.tracks.keys()])];
   const label = (k: string): string => a.tracks.get(k)?.label ?? b.tracks.get(k)?.label ?? k;
   const tracks = keys.map((k) => ({
     track: label(k), jobsA: a.tracks.get(k)?.jobs ?? 0, jobsB: b.tracks.get(k)?.jobs ?? 0,
     totalDurNsA: a.tracks.get(k)?.totalDurNs ?? 0, totalDurNsB: b.tracks.get(k)?.totalDurNs ?? 0,
   }));
-  const jobs: JobTiming[] = [];
-  for (const role of new Set([...a.jobs.keys(), ...b.jobs.keys()])) {
-    const x = a.jobs.get(role);
-    const y = b.jobs.get(role);
-    if (x && y && x.durNs === y.durNs) continue;
-    jobs.push({ job: role, track: label((x ?? y)!.track), durNsA: x?.durNs ?? null, durNsB: y?.durNs ?? null });
-  }
-  const delta = (j: JobTiming): number => Math.abs((j.durNsA ?? 0) - (j.durNsB ?? 0));
-  jobs.sort((p, q) => delta(q) - delta(p));
-  return { tracks, jobs: jobs.slice(0, maxJobs) };
+  return { tracks, jobs: join.jobs(label) };
 }

@@ -15,20 +15,47 @@
  *   itself (GPU VAs from the UMD's allocator, timeline points) are compared as they
  *   are. Re-creating a value (a handle reused after close) rebinds it.
  *
+ * - Ids the kernel hands out once per ioctl, job and fence (WINDOWED) are kept only
+ *   for recent events when a `windowEvents` is given (recent-map.ts): a miss that may
+ *   be one forgotten sets `lost`, and the scan is redone keeping everything.
+ *
  * Example:
  *   names.learn('p0', 'bo', 3, 'p0.t0/call#9/enter#0/ret')
  *   names.name('p0', 'bo', 3)   // → 'bo@p0.t0/call#9/enter#0/ret'
  *   names.name('p0', 'bo', 4)   // → 4
  */
+import { RecentMap } from './recent-map';
+
+/** Namespaces with one value per ioctl, job or fence of the whole run: a capture's worth of names. */
+const WINDOWED: ReadonlySet<string> = new Set(['ioctl', 'job', 'fence']);
+
 export class ValueNames {
   private readonly table = new Map<string, string>();
+  private readonly recent: RecentMap<string, string>;
   /** When set, every learn is appended here as `scope|ns|value|name` (lockstep-scan.ts compares two runs' learns). */
   learned: string[] | undefined;
+  lost = false;
+
+  constructor(windowEvents = Infinity) {
+    this.recent = new RecentMap(windowEvents);
+  }
+
+  /** Names held: what the window bounds. */
+  get retainedEntries(): number {
+    return this.table.size + this.recent.size;
+  }
+
+  /** The scan has reached event `seq` (see WINDOWED). */
+  advance(seq: number): void {
+    this.recent.advance(seq);
+  }
 
   learn(scope: string, ns: string, value: number | string, role: string): string {
     const name = `${ns}@${role}`;
-    this.table.set(`${scope}|${ns}|${value}`, name);
-    this.learned?.push(`${scope}|${ns}|${value}|${name}`);
+    const key = `${scope}|${ns}|${value}`;
+    if (WINDOWED.has(ns)) this.recent.set(key, name);
+    else this.table.set(key, name);
+    this.learned?.push(`${key}|${name}`);
     return name;
   }
 
@@ -36,10 +63,14 @@ export class ValueNames {
   name(scope: string, ns: string, value: string): string;
   name(scope: string, ns: string, value: number | string): number | string {
     if (value === 0) return 0;
-    return this.table.get(`${scope}|${ns}|${value}`) ?? value;
+    const key = `${scope}|${ns}|${value}`;
+    if (!WINDOWED.has(ns)) return this.table.get(key) ?? value;
+    const n = this.recent.get(key);
+    if (n === undefined && this.recent.mayHaveForgotten(key)) this.lost = true;
+    return n ?? value;
   }
 
-  /** Every learned value of namespace `ns`: [scope, value, name]. */
+  /** Every learned value of namespace `ns` (not a WINDOWED one): [scope, value, name]. */
   entries(ns: string): [string, string, string][] {
     const out: [string, string, string][] = [];
     for (const [key, name] of this.table) {
@@ -50,7 +81,8 @@ export class ValueNames {
   }
 
   has(scope: string, ns: string, value: number | string): boolean {
-    return this.table.has(`${scope}|${ns}|${value}`);
+    const key = `${scope}|${ns}|${value}`;
+    return WINDOWED.has(ns) ? this.recent.get(key) !== undefined : this.table.has(key);
   }
 }
 
