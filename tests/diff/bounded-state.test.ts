@@ -7,7 +7,7 @@
  * counted in entries, never timed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { openCapture, type CaptureReader } from '../../recorder/capture/reader';
+import type { CaptureReader } from '../../recorder/capture/reader';
 import { eventCount, scanCapture } from '../../replayer/diff/align-streams';
 import { CaptureNormaliser } from '../../replayer/diff/capture-normaliser';
 import { hash53 } from '../../replayer/diff/hash53';
@@ -18,17 +18,11 @@ import { scanSide } from '../../replayer/diff/side-scan';
 import { JobTimingJoin } from '../../replayer/diff/job-timing-join';
 import { TimingCollector, compareTiming, type JobTiming } from '../../replayer/diff/timing-tracks';
 import { recordBugPair } from '../support/bug-captures';
-import { tempDir } from '../support/capture-files';
+import { openOrThrow as open, tempDir } from '../support/capture-files';
 import { recordSmall } from '../support/small-captures';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
-
-function open(path: string): CaptureReader {
-  const r = openCapture(path);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 /** Per seq hash53(role) and key, and the most entries the state held, scanning with `windowEvents`. */
 function scan(reader: CaptureReader, windowEvents: number): { roles: number[]; keys: number[]; maxRetained: number; lost: boolean } {

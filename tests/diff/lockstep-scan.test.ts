@@ -7,24 +7,17 @@
  * pair big enough for the row-feed workers.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { openCapture, type CaptureReader } from '../../recorder/capture/reader';
 import { eventCount, joinScans, type Alignment } from '../../replayer/diff/align-streams';
 import { SCAN_WINDOW_EVENTS } from '../../replayer/diff/capture-normaliser';
 import { lockstepScan } from '../../replayer/diff/lockstep-scan';
 import { scanSide, type SideScan } from '../../replayer/diff/side-scan';
 import { recordBugPair } from '../support/bug-captures';
-import { tempDir } from '../support/capture-files';
+import { openOrThrow as open, tempDir } from '../support/capture-files';
 import { recordApp } from '../../recorder/record-session';
 import { appByName } from '../../engine/apps/catalogue';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
-
-function open(path: string): CaptureReader {
-  const r = openCapture(path);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 /** What an alignment says, as plain data (every pair, not just the kept ones). */
 function plain(al: Alignment): unknown {

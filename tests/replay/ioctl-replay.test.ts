@@ -10,21 +10,15 @@ import { APPS } from '../../engine/apps/catalogue';
 import { Syncobj } from '../../engine/kmd/syncobj';
 import type { Stack } from '../../engine/stack';
 import type { ProcessOpEvent } from '../../engine/trace/events';
-import { openCapture, type CaptureReader } from '../../recorder/capture/reader';
+import type { CaptureReader } from '../../recorder/capture/reader';
 import { regeneratedByIoctlReplay, replayIoctl } from '../../replayer/ioctl-replay';
 import { replayCapture } from '../../replayer/replay';
 import { Verifier } from '../../replayer/verify';
-import { tempDir } from '../support/capture-files';
+import { openOrThrow as open, tempDir } from '../support/capture-files';
 import { recordSmall } from '../support/small-captures';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
-
-function open(path: string): CaptureReader {
-  const r = openCapture(path);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 /** Recorded events of the kinds the ioctl replay regenerates. */
 function regeneratedCount(reader: CaptureReader): number {

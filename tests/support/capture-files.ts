@@ -4,11 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { hashBytes } from '../../engine/base/hash';
+import { openCapture, type CaptureReader } from '../../recorder/capture/reader';
 import type { CaptureInfo } from '../../recorder/capture/writer';
 
 export function tempDir(): { dir: string; path: (name: string) => string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'tracefold-test-'));
   return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Opens a capture a test has just written; throws (failing the test) if it cannot. */
+export function openOrThrow(path: string): CaptureReader {
+  const r = openCapture(path);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
 }
 
 export const testInfo = (app: string, seed = 1): CaptureInfo => ({
