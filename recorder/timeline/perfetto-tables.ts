@@ -86,6 +86,18 @@ export function mentionsPerfettoTables(sql: string): boolean {
 export function ensurePerfettoTables(reader: CaptureReader, batchRows = BATCH_ROWS): { ok: true } | { ok: false; message: string } {
   const temp = reader.temp();
   if (temp.has('slice')) return { ok: true };
+  let built: { ok: true } | { ok: false; message: string };
+  try {
+    built = build(reader, temp, batchRows);
+  } catch (e) {
+    built = { ok: false, message: `building the Perfetto-style tables failed: ${(e as Error).message}` };
+  }
+  // Half-built tables would look complete to the next query (`has('slice')`): none are left.
+  if (!built.ok) for (const t of [...PERFETTO_TABLES, 'slice_stage']) temp.exec(`DROP TABLE IF EXISTS temp.${t}`);
+  return built;
+}
+
+function build(reader: CaptureReader, temp: TempSchema, batchRows: number): { ok: true } | { ok: false; message: string } {
   for (const ddl of DDL) temp.exec(ddl);
   temp.exec('CREATE TEMP TABLE slice_stage (id INTEGER PRIMARY KEY, ts INTEGER, neg_dur INTEGER, seq INTEGER, track_id INTEGER, category TEXT, name TEXT, arg_set_id INTEGER, flows TEXT)');
   const build = new StagedBuild(temp, batchRows);
@@ -119,10 +131,7 @@ export function ensurePerfettoTables(reader: CaptureReader, batchRows = BATCH_RO
   };
   const projector = new Projector(sink, reader.meta().app);
   const r = forEachEvent(reader, undefined, undefined, undefined, (seq, cause, e) => projector.event(seq, cause, e));
-  if (!r.ok) {
-    for (const t of [...PERFETTO_TABLES, 'slice_stage']) temp.exec(`DROP TABLE IF EXISTS temp.${t}`);
-    return { ok: false, message: r.error.message };
-  }
+  if (!r.ok) return { ok: false, message: r.error.message };
   projector.finish(r.value.lastTsNs);
   // A slice never ended (dur -1) is staged in begin order, as the projection opened it.
   for (const stack of open.values()) for (const s of stack) build.slice(s);
