@@ -15,18 +15,29 @@
 import { Hono } from 'hono';
 import { PNG } from 'pngjs';
 import { z } from 'zod';
+import type { CaptureReader } from '../../recorder/capture/reader';
 import { fittingSizes, imageSizeFor, imageSizes } from '../../recorder/image-sizes';
 import { boBytes, describeSeek } from '../../replayer/state-view';
 import { replayStateHash } from '../../replayer/seek';
 import { BO_BYTES_MAX, type StateAt } from '../contract';
 import type { ApiDeps } from '../deps';
-import { bad, fail, failure } from '../errors';
+import { bad, fail, failure, no, okv, type Outcome } from '../errors';
 import { seekAt } from '../seek-cache';
 import { int, valid } from '../validate';
 
 const GROUP_STATE_BITS: ReadonlyArray<[number, string]> = [[1, 'timed out'], [2, 'fatal fault'], [4, 'innocent']];
 
 const boParam = z.object({ id: z.string(), bo: int(1) });
+
+/** BO `bo`'s bytes in the model state after event `at` of capture `id` (404 when it does not exist there). */
+function boAt(deps: ApiDeps, id: string, bo: number, at: number): Outcome<{ bytes: Uint8Array; reader: CaptureReader }> {
+  const e = deps.cache.open(id);
+  if (!e.ok) return e;
+  const s = seekAt(e.value, at);
+  if (!s.ok) return s;
+  const bytes = boBytes(s.value, bo);
+  return bytes ? okv({ bytes, reader: e.value.reader }) : no(failure(404, `no BO ${bo} at seq ${at}`));
+}
 
 export function stateRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -66,12 +77,9 @@ export function stateRoutes(deps: ApiDeps): Hono {
   app.get('/:id/bos/:bo', valid('param', boParam), valid('query', z.strictObject({ at: int(1), offset: int(0).optional(), length: int(1, BO_BYTES_MAX).optional() })), (c) => {
     const { id, bo } = c.req.valid('param');
     const q = c.req.valid('query');
-    const e = deps.cache.open(id);
-    if (!e.ok) return fail(c, e.failure);
-    const s = seekAt(e.value, q.at);
-    if (!s.ok) return fail(c, s.failure);
-    const bytes = boBytes(s.value, bo);
-    if (!bytes) return fail(c, failure(404, `no BO ${bo} at seq ${q.at}`));
+    const found = boAt(deps, id, bo, q.at);
+    if (!found.ok) return fail(c, found.failure);
+    const { bytes } = found.value;
     const offset = q.offset ?? 0;
     if (offset > bytes.length) return fail(c, bad(`query parameter 'offset' (${offset}) is past the end of BO ${bo} (${bytes.length} bytes)`));
     const length = q.length ?? bytes.length - offset;
@@ -84,13 +92,10 @@ export function stateRoutes(deps: ApiDeps): Hono {
     const { id, bo } = c.req.valid('param');
     const q = c.req.valid('query');
     if ((q.width === undefined) !== (q.height === undefined)) return fail(c, bad(`query parameters 'width' and 'height' go together`));
-    const e = deps.cache.open(id);
-    if (!e.ok) return fail(c, e.failure);
-    const s = seekAt(e.value, q.at);
-    if (!s.ok) return fail(c, s.failure);
-    const bytes = boBytes(s.value, bo);
-    if (!bytes) return fail(c, failure(404, `no BO ${bo} at seq ${q.at}`));
-    const size = q.width !== undefined && q.height !== undefined ? { width: q.width, height: q.height } : imageSizeFor(e.value.reader, q.at, bytes.length);
+    const found = boAt(deps, id, bo, q.at);
+    if (!found.ok) return fail(c, found.failure);
+    const { bytes, reader } = found.value;
+    const size = q.width !== undefined && q.height !== undefined ? { width: q.width, height: q.height } : imageSizeFor(reader, q.at, bytes.length);
     if ('error' in size) return fail(c, bad(size.error.replace('--width and --height', `query parameters 'width' and 'height'`)));
     const need = size.width * size.height * 4;
     if (need > bytes.length) return fail(c, bad(`a ${size.width}×${size.height} RGBA8 image needs ${need} bytes, BO ${bo} has ${bytes.length}`));
