@@ -4,8 +4,11 @@
  * Hot path: `append` encodes the event (row-codec.ts) into five bound values —
  * ts_ns, kind_id, object_id, cause_seq, args — puts its byte arrays in the blob store
  * and buffers the row; every `batchRows` rows (or `batchBlobBytes` of new blob data)
- * `flush` writes the batch in one transaction through prepared multi-row INSERTs (raw
- * better-sqlite3 — Kysely is for queries). `seq` is not bound: rows are inserted in
+ * `flush` hands the batch to be written in one transaction through prepared multi-row
+ * INSERTs (raw better-sqlite3 — Kysely is for queries; batch-commit.mjs). By default
+ * that happens in the commit thread (commit-thread.ts), so SQLite writes one batch
+ * while this thread encodes the next: on 2 cores that is most of SQLite's time off
+ * the recording's path. `seq` is not bound: rows are inserted in
  * append order into an append-only table, so SQLite's next rowid is the writer's seq
  * (checked after every batch). Kind and object names become ids here, from a Map; a
  * new object is inserted into `objects` in the same transaction as its first event.
@@ -14,14 +17,14 @@
  * Blobs are deduplicated in memory before they reach SQLite (blob-store.ts), objects
  * named once. Both key sets grow with a recording (1.7M payloads and 0.9M objects in
  * a 10M-event stress run), so past `maxDedupKeys` of either the writer builds the two
- * lookup indexes (blobs by hash, objects by name) and, after each commit that finds
- * it over, forgets its keys: a later miss is looked up in the file. Same ids either
+ * lookup indexes (blobs by hash, objects by name) and, once every batch handed over
+ * is committed, forgets its keys: a later miss is looked up in the file. Same ids either
  * way, so the same capture; memory stays flat however long the recording.
  *
  * Crash safety: the file is in WAL mode with synchronous=NORMAL. The meta row (state
  * 'recording') is committed before the first event; each batch is one transaction,
  * so a process killed at any moment leaves a file that opens, says 'recording', and
- * holds exactly the batches whose commit returned (`committedSeq`). NORMAL keeps that
+ * holds exactly the batches committed (`committedSeq`, `onCommit`). NORMAL keeps that
  * promise for a killed process; after an OS crash or power loss the last batches may
  * be lost (never a torn one). `finish` switches the file back to a rollback journal so
  * a finished capture is one self-contained file — unless another process is reading
@@ -29,8 +32,9 @@
  * under a reader, so the capture stays in WAL mode, complete and checkpointed, and
  * the next writer to open it (`repair`) switches it.
  *
- * Errors are values: `create` and `finish` return Results. A failed flush (disk full…)
- * makes the writer sticky-failed: later appends are dropped and `finish` reports it.
+ * Errors are values: `create` and `finish` return Results. A failed commit (disk full…)
+ * makes the writer sticky-failed: later batches are dropped (from the next flush on,
+ * when the commit ran in the thread) and `finish` reports it.
  * Appending after `finish` is a broken invariant and throws.
  *
  * Example:
@@ -44,10 +48,13 @@ import Database from 'better-sqlite3';
 import { eventKinds, type EventKind, type EventRow, type TraceEvent } from '../../engine/trace/events';
 import type { TraceSink } from '../../engine/trace/sink';
 import { BlobStore } from './blob-store';
-import { ensureIndexes, migrate } from './migrations';
+import { startCommits, type Commits } from './commit-thread';
+import { RowColumns } from './row-columns';
+import { migrate } from './migrations';
 import { fail, ok, type Result } from './result';
-import { argsEncoderFor, type ArgsEncoder, type BlobPut } from './row-codec';
-import { FORMAT_VERSION, LOOKUP_INDEXES_V2, MIN_READER_VERSION, PAGE_SIZE_BYTES, type CaptureState } from './schema';
+import { argsBytesWriterFor, type ArgsBytesWriter } from './args-bytes';
+import type { BlobPut } from './row-codec';
+import { FORMAT_VERSION, INDEXES_V2, LOOKUP_INDEXES_V2, MIN_READER_VERSION, PAGE_SIZE_BYTES, type CaptureState } from './schema';
 
 /** What the capture is a recording of (the meta row). */
 export interface CaptureInfo {
@@ -86,6 +93,11 @@ export interface WriterOptions {
    * the file instead (see the header).
    */
   readonly maxDedupKeys?: number;
+  /**
+   * Commit in the commit thread, overlapping SQLite's work with the encoding of the
+   * next batch (default true; commit-thread.ts). false commits in the writer's thread.
+   */
+  readonly commitThread?: boolean;
 }
 
 export interface WriterSummary {
@@ -101,31 +113,24 @@ export interface WriterSummary {
   readonly storedBlobBytes: number;
 }
 
-/** Bound values per event row: ts_ns, kind_id, object_id, cause_seq, args (seq is the rowid). */
-const EVENT_COLUMNS = ['ts_ns', 'kind_id', 'object_id', 'cause_seq', 'args'] as const;
-const BLOB_COLUMNS = ['id', 'hash', 'size_bytes', 'codec', 'data'] as const;
-const OBJECT_COLUMNS = ['id', 'name'] as const;
-/** Bound parameters per multi-row INSERT (SQLite allows 32766; past ~1000 it gains nothing). */
-const PARAMS_PER_STMT = 1000;
 
 /** What append needs per kind: the kind's id in this file, its row() and its compiled args encoder. */
 interface KindEntry {
   readonly id: number;
   readonly row: (e: TraceEvent) => EventRow;
-  args: ArgsEncoder | undefined;
+  args: ArgsBytesWriter | undefined;
 }
 
 export class CaptureWriter implements TraceSink, BlobPut {
-  private readonly db: Database.Database;
-  private readonly commit: () => void;
+  private readonly commits: Commits;
   private readonly kinds: ReadonlyMap<string, KindEntry>;
   private readonly batchRows: number;
   private readonly batchBlobBytes: number;
   private readonly onCommit: ((seq: number) => void) | undefined;
 
   private readonly blobs: BlobStore;
-  /** Flat bound values, EVENT_COLUMNS per row, OBJECT_COLUMNS per object. */
-  private pendingRows: unknown[] = [];
+  private pendingRows: RowColumns;
+  /** Flat bound values, (id, name) per object. */
   private pendingObjects: unknown[] = [];
   /** (tid, seq) pairs for the rare rows that know their app thread. */
   private pendingTids: number[] = [];
@@ -137,15 +142,15 @@ export class CaptureWriter implements TraceSink, BlobPut {
   private seq = 0;
   private closed = false;
   private failure: string | undefined;
-  /** The last seq whose batch is committed to the file. */
-  committedSeq = 0;
+  /** The last committed seq onCommit was told of. */
+  private reportedSeq = 0;
   /** Hashes of checkpoint parts already put (checkpoint()). */
   private readonly checkpointParts = new Set<string>();
   private lastCheckpointSeq = -1;
 
   private constructor(readonly path: string, db: Database.Database, kindIds: ReadonlyMap<string, number>, options: WriterOptions) {
-    this.db = db;
     this.batchRows = options.batchRows ?? 2048;
+    this.pendingRows = new RowColumns(this.batchRows);
     this.batchBlobBytes = options.batchBlobBytes ?? 16 << 20;
     this.maxDedupKeys = options.maxDedupKeys ?? 1 << 18;
     this.blobs = new BlobStore(options.compressMinBytes, (hash) => this.lookUp('blob', hash));
@@ -156,20 +161,14 @@ export class CaptureWriter implements TraceSink, BlobPut {
       if (spec) kinds.set(kind, { id, row: (e) => spec.row(e), args: undefined });
     }
     this.kinds = kinds;
-    const events = new RowInserter(db, 'event_rows', EVENT_COLUMNS);
-    const blobs = new RowInserter(db, 'blobs', BLOB_COLUMNS);
-    const objects = new RowInserter(db, 'objects', OBJECT_COLUMNS);
-    const setTid = db.prepare('UPDATE event_rows SET tid = ? WHERE seq = ?');
-    const lastSeq = db.prepare('SELECT max(seq) FROM event_rows').pluck();
-    this.commit = db.transaction(() => {
-      const rows = this.pendingRows;
-      blobs.insert(this.blobs.take());
-      objects.insert(this.pendingObjects);
-      events.insert(rows);
-      const tids = this.pendingTids;
-      for (let i = 0; i < tids.length; i += 2) setTid.run(tids[i], tids[i + 1]);
-      if (rows.length > 0 && lastSeq.get() !== this.seq) throw new Error(`event_rows ends at seq ${String(lastSeq.get())}, the writer at ${this.seq}`);
+    this.commits = startCommits(path, db, { indexes: INDEXES_V2, lookupIndexes: LOOKUP_INDEXES_V2 }, {
+      maxSizeBytes: options.maxSizeBytes, inline: options.commitThread === false,
     });
+  }
+
+  /** The last seq whose batch is committed to the file. */
+  get committedSeq(): number {
+    return this.commits.committedSeq;
   }
 
   /** Creates the file, its schema, the kinds and the meta row (state 'recording'), committed before returning. */
@@ -188,7 +187,6 @@ export class CaptureWriter implements TraceSink, BlobPut {
       // A reader's brief locks (a checkpoint, finish's journal switch) are waited for, not failed on.
       db.pragma('busy_timeout = 2000');
       migrate(db);
-      if (options.maxSizeBytes !== undefined) db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / PAGE_SIZE_BYTES))}`);
       const conn = db;
       const kindIds = new Map<string, number>();
       conn.transaction(() => {
@@ -233,10 +231,10 @@ export class CaptureWriter implements TraceSink, BlobPut {
         this.objectIds.set(r.object, objectId);
       }
     }
-    const args = (k.args ??= argsEncoderFor(event))(event as unknown as Record<string, unknown>, this.blobs);
-    this.pendingRows.push(event.tsNs, k.id, objectId, causeSeq, args);
+    (k.args ??= argsBytesWriterFor(event))(event as unknown as Record<string, unknown>, this.blobs, this.pendingRows);
+    this.pendingRows.endRow(event.tsNs, k.id, objectId, causeSeq);
     if (r.tid !== null) this.pendingTids.push(r.tid, seq);
-    if (this.pendingRows.length >= this.batchRows * EVENT_COLUMNS.length || this.blobs.pendingBytes >= this.batchBlobBytes) this.flush();
+    if (this.pendingRows.full || this.blobs.pendingBytes >= this.batchBlobBytes) this.handOver();
     return seq;
   }
 
@@ -245,57 +243,62 @@ export class CaptureWriter implements TraceSink, BlobPut {
     return this.blobs.put(bytes);
   }
 
-  /** Commits the buffered rows, objects and blobs as one transaction. */
+  /** Commits everything appended so far; on return `committedSeq` is the last seq (unless the writer failed). */
   flush(): void {
-    if (this.failure !== undefined || (this.pendingRows.length === 0 && this.blobs.pending.length === 0)) return;
-    try {
-      this.commit();
-    } catch (err) {
-      this.failure = `writing events up to seq ${this.seq} failed: ${(err as Error).message}`;
-      return;
-    } finally {
-      this.pendingRows = [];
+    this.handOver();
+    this.commits.drain();
+    this.reportCommits();
+  }
+
+  /** Hands the buffered rows, objects and blobs over to be committed as one transaction (in the commit thread: without waiting). */
+  private handOver(): void {
+    if (this.failure === undefined) this.failure = this.commits.failure;
+    if (this.failure !== undefined || (this.pendingRows.count === 0 && this.blobs.pending.length === 0)) {
+      this.pendingRows = new RowColumns(this.batchRows);
       this.blobs.take();
       this.pendingObjects = [];
       this.pendingTids = [];
+      return;
     }
-    this.committedSeq = this.seq;
-    this.forgetIfOver();
-    this.onCommit?.(this.committedSeq);
+    const batch = { rows: this.pendingRows, blobs: this.blobs.take(), objects: this.pendingObjects, tids: this.pendingTids, lastSeq: this.seq };
+    this.pendingRows = new RowColumns(this.batchRows);
+    this.pendingObjects = [];
+    this.pendingTids = [];
+    this.commits.submit(batch);
+    this.reportCommits();
+    if (this.overDedupBound()) this.forgetKeys();
   }
 
-  /** After a commit: drops the dedup keys past maxDedupKeys, building the lookup indexes first (see the header). */
-  private forgetIfOver(): void {
-    if (this.blobs.keys <= this.maxDedupKeys && this.objectIds.size <= this.maxDedupKeys && this.checkpointParts.size <= this.maxDedupKeys) return;
-    try {
-      if (!this.lookups) {
-        const db = this.db;
-        db.transaction(() => {
-          for (const sql of LOOKUP_INDEXES_V2) db.exec(sql);
-        })();
-        this.lookups = { blob: db.prepare('SELECT id FROM blobs WHERE hash = ?').pluck(), object: db.prepare('SELECT id FROM objects WHERE name = ?').pluck() };
-      }
-    } catch (err) {
-      this.failure = `building the lookup indexes after seq ${this.seq} failed: ${(err as Error).message}`;
-      return;
+  /** Tells onCommit of the batches committed since it was last told (several at once when the commit thread ran ahead). */
+  private reportCommits(): void {
+    const seq = this.commits.committedSeq;
+    if (seq === this.reportedSeq) return;
+    this.reportedSeq = seq;
+    this.onCommit?.(seq);
+  }
+
+  private overDedupBound(): boolean {
+    return this.blobs.keys > this.maxDedupKeys || this.objectIds.size > this.maxDedupKeys || this.checkpointParts.size > this.maxDedupKeys;
+  }
+
+  /**
+   * Past maxDedupKeys: waits until every batch is committed (a key may only be forgotten
+   * once its blob or object is in the file), has the lookup indexes built, and drops the
+   * keys (see the header).
+   */
+  private forgetKeys(): void {
+    if (!this.lookups) this.commits.buildLookupIndexes(this.seq);
+    this.commits.drain();
+    this.reportCommits();
+    this.failure ??= this.commits.failure;
+    if (this.failure !== undefined) return;
+    if (!this.lookups) {
+      const db = this.commits.readDb;
+      this.lookups = { blob: db.prepare('SELECT id FROM blobs WHERE hash = ?').pluck(), object: db.prepare('SELECT id FROM objects WHERE name = ?').pluck() };
     }
     this.blobs.forgetIfOver(this.maxDedupKeys);
     if (this.objectIds.size > this.maxDedupKeys) this.objectIds.clear();
     if (this.checkpointParts.size > this.maxDedupKeys) this.checkpointParts.clear();
-  }
-
-  /**
-   * Back to a rollback journal (one self-contained file). With a reader on the file,
-   * SQLite refuses (busy) even after the busy timeout: the WAL is then checkpointed as
-   * far as the readers allow and the capture, already marked finished, stays in WAL mode.
-   */
-  private leaveWal(): void {
-    try {
-      this.db.pragma('journal_mode = DELETE');
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
-      this.db.pragma('wal_checkpoint(PASSIVE)');
-    }
   }
 
   /** The id of a committed blob (by hash) or object (by name); a failed read fails the writer. */
@@ -312,11 +315,12 @@ export class CaptureWriter implements TraceSink, BlobPut {
   /**
    * Records a checkpoint of the model after the last appended event (seq = that
    * event's, 0 before any): `manifest` becomes the row's snapshot_blob and each part
-   * a blob (engine/snapshot-codec.ts). Pending events and every blob commit first;
-   * the row is inserted after, so a killed recorder leaves either no row or one whose
-   * events and blobs are all in the file. A second checkpoint at the same seq is
+   * a blob (engine/snapshot-codec.ts). Pending events and every blob are handed over
+   * first and the row after them, so a killed recorder leaves either no row or one
+   * whose events and blobs are all in the file. A second checkpoint at the same seq is
    * ignored. Parts already stored by an earlier checkpoint are not hashed again.
-   * Returns whether a row was written.
+   * Returns whether a row was queued: it is written unless the writer fails first, and
+   * then the capture ends 'aborted' anyway.
    */
   checkpoint(stateHash: string, manifest: Uint8Array, parts: ReadonlyMap<string, Uint8Array>): boolean {
     if (this.closed) throw new Error(`checkpoint in finished capture ${this.path}`);
@@ -327,14 +331,9 @@ export class CaptureWriter implements TraceSink, BlobPut {
       this.checkpointParts.add(hash);
     }
     const manifestBlob = this.put(manifest);
-    this.flush();
+    this.handOver();
     if (this.failure !== undefined) return false;
-    try {
-      this.db.prepare('INSERT INTO checkpoints (seq, state_hash, snapshot_blob) VALUES (?, ?, ?)').run(this.seq, stateHash, manifestBlob);
-    } catch (err) {
-      this.failure = `writing the checkpoint at seq ${this.seq} failed: ${(err as Error).message}`;
-      return false;
-    }
+    this.commits.checkpointRow(this.seq, stateHash, manifestBlob);
     this.lastCheckpointSeq = this.seq;
     return true;
   }
@@ -342,63 +341,14 @@ export class CaptureWriter implements TraceSink, BlobPut {
   /** Flushes, records the final state (and, for an aborted run, why) and closes the file. */
   finish(state: Exclude<CaptureState, 'recording'>, error?: string): Result<WriterSummary> {
     if (this.closed) throw new Error(`capture ${this.path} finished twice`);
-    this.flush();
+    this.handOver();
     this.closed = true;
-    try {
-      if (this.failure !== undefined) {
-        this.db.prepare(`UPDATE meta SET state = 'aborted', finished_at = ?, event_count = ?, error = ? WHERE id = 1`)
-          .run(new Date().toISOString(), this.committedSeq, error ?? this.failure);
-        return fail('io', this.failure);
-      }
-      ensureIndexes(this.db);
-      this.db.prepare('UPDATE meta SET state = ?, finished_at = ?, event_count = ?, error = ? WHERE id = 1')
-        .run(state, new Date().toISOString(), this.seq, state === 'aborted' ? (error ?? null) : null);
-      this.leaveWal();
-    } catch (err) {
-      if (this.failure !== undefined) {
-        return fail('io', `${this.failure}; it could not be marked aborted either (${(err as Error).message}): it opens as incomplete with every batch committed before, and \`tracefold repair\` finishes it once it is writable`);
-      }
-      return fail('io', `cannot finish capture ${this.path}: ${(err as Error).message}`);
-    } finally {
-      this.db.close();
-    }
+    const problem = this.commits.finish(state, error, this.seq, new Date().toISOString(), this.failure);
+    this.reportCommits();
+    if (problem !== undefined) return fail('io', problem);
     return ok({
       path: this.path, state, events: this.seq, blobs: this.blobs.count, blobRefs: this.blobs.refs, blobRefBytes: this.blobs.refBytes,
       blobBytes: this.blobs.distinctBytes, storedBlobBytes: this.blobs.storedBytes,
     });
-  }
-}
-
-/**
- * Multi-row INSERTs into one table: values come flat (`columns.length` per row) and go
- * out in statements of up to PARAMS_PER_STMT parameters, prepared once per row count.
- * Example: `new RowInserter(db, 'objects', ['id', 'name']).insert([1, 'bo:1', 2, 'bo:2'])`
- * runs `INSERT INTO objects (id, name) VALUES (?,?),(?,?)` with the four values.
- */
-export class RowInserter {
-  private readonly statements = new Map<number, Database.Statement>();
-  private readonly rowsPerStmt: number;
-
-  constructor(private readonly db: Database.Database, private readonly table: string, private readonly columns: readonly string[]) {
-    this.rowsPerStmt = Math.floor(PARAMS_PER_STMT / columns.length);
-  }
-
-  insert(values: readonly unknown[]): void {
-    const width = this.columns.length;
-    const chunk = this.rowsPerStmt * width;
-    for (let i = 0; i < values.length; i += chunk) {
-      const part = values.slice(i, i + chunk);
-      this.statement(part.length / width).run(part);
-    }
-  }
-
-  private statement(rows: number): Database.Statement {
-    let stmt = this.statements.get(rows);
-    if (stmt === undefined) {
-      const row = `(${this.columns.map(() => '?').join(',')})`;
-      stmt = this.db.prepare(`INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${Array(rows).fill(row).join(',')}`);
-      this.statements.set(rows, stmt);
-    }
-    return stmt;
   }
 }

@@ -57,12 +57,14 @@ it('a capture that turns read-only mid-recording ends with a clear error and sta
   let db: { pragma(s: string): unknown } | undefined;
   const w = CaptureWriter.create(path, { app: 'stress', options: {}, seed: 5, injectedBugs: [], engineVersion: 'test' }, {
     batchRows: 256,
+    // In this thread, so that the writer's own connection can be made read-only between two commits.
+    commitThread: false,
     onCommit: () => {
       if (++commits === 5) db!.pragma('query_only = 1');
     },
   });
   if (!w.ok) throw new Error(w.error.message);
-  db = (w.value as unknown as { db: { pragma(s: string): unknown } }).db;
+  db = (w.value as unknown as { commits: { committer: { db: { pragma(s: string): unknown } } } }).commits.committer.db;
   const mem = new MemorySink();
   runApp(appByName('stress')!, { sink: { emit: (e) => (mem.emit(e), w.value.append(e)) }, seed: 5 });
   const done = w.value.finish('complete');

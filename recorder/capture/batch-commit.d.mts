@@ -1,0 +1,50 @@
+// Types of batch-commit.mjs (plain JavaScript so the commit thread needs no TypeScript loader).
+import type Database from 'better-sqlite3';
+
+/** What one transaction writes: flat bound values, in the columns of batch-commit.mjs. */
+export interface Batch {
+  /** The event rows (row-columns.ts; NaN: null). */
+  readonly rows: {
+    readonly count: number;
+    readonly tsNs: Float64Array;
+    readonly kindId: Float64Array;
+    readonly objectId: Float64Array;
+    readonly causeSeq: Float64Array;
+    readonly bytes: Uint8Array;
+    readonly argsEnd: Int32Array;
+  };
+  /** id, hash, size_bytes, codec, data per new blob. */
+  readonly blobs: readonly unknown[];
+  /** id, name per new object. */
+  readonly objects: readonly unknown[];
+  /** (tid, seq) pairs for the rows that know their app thread. */
+  readonly tids: readonly number[];
+  /** The seq of the batch's last row (the writer's seq when rows is empty). */
+  readonly lastSeq: number;
+}
+
+/** The statements the committer runs beyond inserts (schema.ts). */
+export interface CommitSql {
+  readonly indexes: readonly string[];
+  readonly lookupIndexes: readonly string[];
+}
+
+export declare class RowInserter {
+  constructor(db: Database.Database, table: string, columns: readonly string[], placeholders?: readonly string[]);
+  insert(values: readonly unknown[]): void;
+}
+
+export declare function openForCommits(path: string, maxSizeBytes: number | undefined, pageSizeBytes: number): Database.Database;
+export declare function tuneForCommits(db: Database.Database, maxSizeBytes: number | undefined, pageSizeBytes: number): void;
+
+export declare class BatchCommitter {
+  constructor(path: string, db: Database.Database, sql: CommitSql);
+  readonly db: Database.Database;
+  failure: string | undefined;
+  committedSeq: number;
+  commit(batch: Batch): boolean;
+  checkpointRow(seq: number, stateHash: string, snapshotBlob: number): void;
+  buildLookupIndexes(lastSeq: number): void;
+  finish(state: 'complete' | 'aborted', error: string | undefined, eventCount: number, finishedAt: string, writerFailure: string | undefined): string | undefined;
+  abandon(): void;
+}
