@@ -41,10 +41,7 @@ function compile(keys: readonly string[]): ArgsBytesWriter {
   const close = keys.length ? '}' : '{}';
   return (e, blobs, out) => {
     for (let i = 0; i < keys.length; i++) {
-      const p = prefixes[i]!;
-      out.reserve(p.length);
-      p.copy(out.bytes, out.at);
-      out.at += p.length;
+      writeBytes(prefixes[i]!, out);
       writeValue(e[keys[i]!], blobs, out);
     }
     writeAscii(close, out);
@@ -53,6 +50,15 @@ function compile(keys: readonly string[]): ArgsBytesWriter {
 
 const BLOB_OPEN = Buffer.from('{"$blob":');
 
+/** A few bytes, copied one by one: for a dozen bytes Buffer.copy's call costs more than the copy. */
+function writeBytes(p: Uint8Array, out: ByteOut): void {
+  out.reserve(p.length);
+  const bytes = out.bytes;
+  let at = out.at;
+  for (let j = 0; j < p.length; j++) bytes[at++] = p[j]!;
+  out.at = at;
+}
+
 /** One value, as row-codec.ts's jsonValue writes it (JSON.stringify's text; byte arrays as blob references). */
 function writeValue(x: unknown, blobs: BlobPut, out: ByteOut): void {
   switch (typeof x) {
@@ -60,22 +66,16 @@ function writeValue(x: unknown, blobs: BlobPut, out: ByteOut): void {
       if (Number.isSafeInteger(x)) writeInteger(x, out);
       else writeAscii(Number.isFinite(x) ? `${x}` : 'null', out);
       return;
-    case 'string': {
-      const text = JSON.stringify(x);
-      // A UTF-16 code unit takes at most 3 UTF-8 bytes.
-      out.reserve(text.length * 3);
-      out.at += out.bytes.write(text, out.at, 'utf8');
+    case 'string':
+      writeString(x, out);
       return;
-    }
     case 'boolean':
       writeAscii(x ? 'true' : 'false', out);
       return;
     case 'object':
       if (x === null) writeAscii('null', out);
       else if (x instanceof Uint8Array) {
-        out.reserve(BLOB_OPEN.length);
-        BLOB_OPEN.copy(out.bytes, out.at);
-        out.at += BLOB_OPEN.length;
+        writeBytes(BLOB_OPEN, out);
         writeInteger(blobs.put(x), out);
         writeByte(0x7d, out); // }
       } else if (Array.isArray(x)) writeArray(x, blobs, out);
@@ -104,11 +104,9 @@ function writeObject(o: Record<string, unknown>, blobs: BlobPut, out: ByteOut): 
     if (!Object.hasOwn(o, k)) continue;
     const v = o[k];
     if (v === undefined || typeof v === 'function') continue;
-    const key = JSON.stringify(k);
-    out.reserve(key.length * 3 + 2);
-    if (!first) out.bytes[out.at++] = 0x2c; // ,
-    out.at += out.bytes.write(key, out.at, 'utf8');
-    out.bytes[out.at++] = 0x3a; // :
+    if (!first) writeByte(0x2c, out); // ,
+    writeString(k, out);
+    writeByte(0x3a, out); // :
     writeValue(v, blobs, out);
     first = false;
   }
@@ -133,9 +131,38 @@ function writeInteger(x: number, out: ByteOut): void {
   } while (x > 0);
 }
 
+/**
+ * A string as JSON.stringify quotes it. Printable ASCII needing no escape (nearly every
+ * string an event holds: names, enum values) is written code by code; anything else
+ * goes through JSON.stringify and Buffer.write.
+ */
+function writeString(x: string, out: ByteOut): void {
+  out.reserve(x.length + 2);
+  const bytes = out.bytes;
+  let at = out.at;
+  bytes[at++] = 0x22; // "
+  for (let i = 0; i < x.length; i++) {
+    const c = x.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      const text = JSON.stringify(x);
+      // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+      out.reserve(text.length * 3);
+      out.at += out.bytes.write(text, out.at, 'utf8');
+      return;
+    }
+    bytes[at++] = c;
+  }
+  bytes[at++] = 0x22;
+  out.at = at;
+}
+
+/** Text known to be ASCII (number text, literals). */
 function writeAscii(text: string, out: ByteOut): void {
   out.reserve(text.length);
-  out.at += out.bytes.write(text, out.at, 'latin1');
+  const bytes = out.bytes;
+  let at = out.at;
+  for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+  out.at = at;
 }
 
 function writeByte(byte: number, out: ByteOut): void {
