@@ -54,6 +54,12 @@ export class RowColumns implements ByteOut {
     this.bytes = bigger;
   }
 
+  /** Forgets every row (a failed writer drops what it buffered). */
+  clear(): void {
+    this.count = 0;
+    this.at = 0;
+  }
+
   get full(): boolean {
     return this.count >= this.capacity;
   }

@@ -1,9 +1,9 @@
 /**
  * CaptureWriter: appends events to a new capture file.
  *
- * Hot path: `append` encodes the event (row-codec.ts) into five bound values —
- * ts_ns, kind_id, object_id, cause_seq, args — puts its byte arrays in the blob store
- * and buffers the row; every `batchRows` rows (or `batchBlobBytes` of new blob data)
+ * Hot path: `append` encodes the event into five bound values — ts_ns, kind_id,
+ * object_id, cause_seq, args (row-codec.ts's text, written as bytes: args-bytes.ts) —
+ * puts its byte arrays in the blob store and buffers the row (row-columns.ts); every `batchRows` rows (or `batchBlobBytes` of new blob data)
  * `flush` hands the batch to be written in one transaction through prepared multi-row
  * INSERTs (raw better-sqlite3 — Kysely is for queries; batch-commit.mjs). By default
  * that happens in the commit thread (commit-thread.ts), so SQLite writes one batch
@@ -252,14 +252,16 @@ export class CaptureWriter implements TraceSink, BlobPut {
 
   /** Hands the buffered rows, objects and blobs over to be committed as one transaction (in the commit thread: without waiting). */
   private handOver(): void {
-    if (this.failure === undefined) this.failure = this.commits.failure;
-    if (this.failure !== undefined || (this.pendingRows.count === 0 && this.blobs.pending.length === 0)) {
-      this.pendingRows = new RowColumns(this.batchRows);
+    this.failure ??= this.commits.failure;
+    if (this.failure !== undefined) {
+      // Dropped: nothing after a failed batch is written.
+      this.pendingRows.clear();
       this.blobs.take();
       this.pendingObjects = [];
       this.pendingTids = [];
       return;
     }
+    if (this.pendingRows.count === 0 && this.blobs.pending.length === 0) return;
     const batch = { rows: this.pendingRows, blobs: this.blobs.take(), objects: this.pendingObjects, tids: this.pendingTids, lastSeq: this.seq };
     this.pendingRows = new RowColumns(this.batchRows);
     this.pendingObjects = [];
