@@ -11,7 +11,8 @@
  *   (prepared single-row INSERT, same schema, page size and pragmas, same batch size,
  *   indexes built at the end as the writer does): writer time ÷ raw time — what the
  *   codec, blob dedup, hashing, compression and the writer's bookkeeping cost on top
- *   of SQLite itself.
+ *   of SQLite itself. Below 1 since the writer commits in its commit thread while it
+ *   encodes the next batch; the raw inserts run on one thread.
  * - bytes_per_event: file bytes outside the blobs table and its index (dbstat) ÷ events.
  * - blob_dedup_ratio / blob_compression_ratio: on stress + vkcube (frames):
  *   bytes referenced by events ÷ distinct bytes; distinct bytes ÷ bytes stored.
