@@ -34,6 +34,13 @@ import { TrackTree } from './tracks';
 /** The flows of an item on no chain: one shared empty list (most items; consumers that keep items keep no copy). */
 const NO_FLOWS: readonly number[] = Object.freeze([]);
 
+/**
+ * The kinds whose byte fields the projection reads: an ioctl's argument struct (and,
+ * for VM_BIND, its op array). Of every other byte array it shows only the length, so a
+ * reader may hand it stand-ins of the right length (capture/event-pages.ts).
+ */
+export const BYTES_READ: ReadonlySet<EventKind> = new Set<EventKind>(['kmd.ioctl']);
+
 /** Fence signals a later wait end can still join the chain of (see the header). */
 export const SIGNALS_KEPT = 1 << 16;
 
