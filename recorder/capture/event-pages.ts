@@ -48,7 +48,14 @@ const STALL_MS = 60_000;
 const WORKER_URL = new URL('./event-pages-worker.mjs', import.meta.url);
 
 interface PageMessage {
-  readonly json: string;
+  /** JSON: the page's events, `kind` as the kind's id. */
+  readonly events: string;
+  /** JSON: each event's cause_seq. */
+  readonly causes: string;
+  /** Each event's seq; null when they are firstSeq, firstSeq + 1, … */
+  readonly seqs: readonly number[] | null;
+  /** Indexes of the events whose args refer to blobs. */
+  readonly blobRows: readonly number[];
   readonly count: number;
   readonly firstSeq: number;
   readonly lastSeq: number;
@@ -85,6 +92,7 @@ import(${JSON.stringify(WORKER_URL.href)}).catch((e) => {
     eval: true,
     workerData: { path: reader.path, fromSeq: first, toSeq: last, pageEvents: PAGE_EVENTS, bytesKindIds, port: channel.port2, state: counters.buffer },
     transferList: [channel.port2],
+    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
   });
   worker.unref();
   let next = first;
@@ -94,9 +102,11 @@ import(${JSON.stringify(WORKER_URL.href)}).catch((e) => {
       if (m === undefined || 'error' in m) return ok(next);
       if ('end' in m) return ok(last + 1);
       const [from, to] = 'fallback' in m ? m.fallback : [m.firstSeq, m.lastSeq];
-      const rows = 'fallback' in m ? undefined : parsePage(m, kindNames, bytesKinds);
-      if (rows) for (const r of rows) visit(r[0], r[1], r[2]);
-      else {
+      const page = 'fallback' in m ? undefined : parsePage(m, kindNames, bytesKinds);
+      if (page) {
+        const { events, causes, seqs, firstSeq } = page;
+        for (let i = 0; i < events.length; i++) visit(seqs ? seqs[i]! : firstSeq + i, causes[i]!, events[i]!);
+      } else {
         const r = visitDecoded(reader, from, to, visit);
         if (!r.ok) return r;
       }
@@ -133,30 +143,39 @@ function visitDecoded(reader: CaptureReader, fromSeq: number, toSeq: number, vis
   return ok(undefined);
 }
 
-type Row = [number, number | null, TraceEvent, number];
+interface ParsedPage {
+  readonly events: readonly TraceEvent[];
+  readonly causes: readonly (number | null)[];
+  readonly seqs: readonly number[] | null;
+  readonly firstSeq: number;
+}
 
-/** The page's rows ready to visit, or undefined when the reference path must decode it (see the header). */
-function parsePage(m: PageMessage, kindNames: readonly string[], bytesKinds: ReadonlySet<string>): Row[] | undefined {
-  let rows: unknown;
+/** The page's events ready to visit, or undefined when the reference path must decode it (see the header). */
+function parsePage(m: PageMessage, kindNames: readonly string[], bytesKinds: ReadonlySet<string>): ParsedPage | undefined {
+  let events: unknown;
+  let causes: unknown;
   try {
-    rows = JSON.parse(m.json);
+    events = JSON.parse(m.events);
+    causes = JSON.parse(m.causes);
   } catch {
     return undefined;
   }
-  if (!Array.isArray(rows) || rows.length !== m.count) return undefined;
-  let prevSeq = -Infinity;
-  for (const row of rows as unknown[]) {
-    if (!Array.isArray(row) || row.length !== 4) return undefined;
-    const [seq, cause, e, refersToBlobs] = row as [unknown, unknown, Record<string, unknown>, unknown];
-    if (typeof seq !== 'number' || seq <= prevSeq || (cause !== null && typeof cause !== 'number')) return undefined;
-    prevSeq = seq;
-    if (typeof e !== 'object' || e === null || Array.isArray(e)) return undefined;
+  if (!Array.isArray(events) || events.length !== m.count || !Array.isArray(causes) || causes.length !== m.count) return undefined;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as Record<string, unknown>;
+    const cause = causes[i] as unknown;
+    // What better-sqlite3 would read: integers within 2^53 (a REAL or TEXT column value reads otherwise).
+    if (cause !== null && !Number.isSafeInteger(cause)) return undefined;
+    if (typeof e !== 'object' || e === null || Array.isArray(e) || !Number.isSafeInteger(e.tsNs)) return undefined;
     const kind = kindNames[e.kind as number];
     if (kind === undefined || !Object.hasOwn(eventKinds, kind)) return undefined;
     e.kind = kind;
-    if (refersToBlobs && !putBlobs(e, bytesKinds.has(kind), m)) return undefined;
   }
-  return rows as Row[];
+  for (const i of m.blobRows) {
+    const e = events[i] as Record<string, unknown>;
+    if (!putBlobs(e, bytesKinds.has(e.kind as string), m)) return undefined;
+  }
+  return { events: events as TraceEvent[], causes: causes as (number | null)[], seqs: m.seqs, firstSeq: m.firstSeq };
 }
 
 /** Replaces the event's blob references in place; false when one names a blob the page did not bring. */
