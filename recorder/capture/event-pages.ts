@@ -69,16 +69,23 @@ export function workerPagesSupported(reader: CaptureReader): boolean {
   return reader.meta().formatVersion >= 2;
 }
 
+/** How a walk went: where the reference path must go on from, and what it took over. */
+export interface PagesWalk {
+  /** last + 1 when the worker got to the end; else the seq to go on from through reader.events(). */
+  readonly next: number;
+  /** Pages the worker read but the reference path decoded (see the header). */
+  readonly fallbackPages: number;
+}
+
 /**
- * Visits events first..last (inclusive) in seq order, page by page. Returns the seq
- * to go on from through the reference path (reader.events()) when the worker cannot
- * (it failed, or stalled), else last + 1; a page the reference path decodes with an
+ * Visits events first..last (inclusive) in seq order, page by page. When the worker
+ * fails or stalls, stops there (see `next`); a page the reference path decodes with an
  * error ends the walk with that error, as it would there.
  */
 export function readEventPages(
   reader: CaptureReader, first: number, last: number, bytesKinds: ReadonlySet<string>, visit: EventVisitor,
-): Result<number> {
-  if (first > last) return ok(first);
+): Result<PagesWalk> {
+  if (first > last) return ok({ next: first, fallbackPages: 0 });
   const kindNames = reader.kindNames();
   const bytesKindIds = kindNames.flatMap((name, id) => (bytesKinds.has(name) ? [id] : []));
   const channel = new MessageChannel();
@@ -96,17 +103,19 @@ import(${JSON.stringify(WORKER_URL.href)}).catch((e) => {
   });
   worker.unref();
   let next = first;
+  let fallbackPages = 0;
   try {
     for (;;) {
       const m = receive(channel.port1, counters);
-      if (m === undefined || 'error' in m) return ok(next);
-      if ('end' in m) return ok(last + 1);
+      if (m === undefined || 'error' in m) return ok({ next, fallbackPages });
+      if ('end' in m) return ok({ next: last + 1, fallbackPages });
       const [from, to] = 'fallback' in m ? m.fallback : [m.firstSeq, m.lastSeq];
       const page = 'fallback' in m ? undefined : parsePage(m, kindNames, bytesKinds);
       if (page) {
         const { events, causes, seqs, firstSeq } = page;
         for (let i = 0; i < events.length; i++) visit(seqs ? seqs[i]! : firstSeq + i, causes[i]!, events[i]!);
       } else {
+        fallbackPages++;
         const r = visitDecoded(reader, from, to, visit);
         if (!r.ok) return r;
       }

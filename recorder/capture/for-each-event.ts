@@ -38,7 +38,7 @@ export function forEachEvent(
   if (bytesRead && workerPagesSupported(reader)) {
     const r = readEventPages(reader, first, last, bytesRead, visit);
     if (!r.ok) return fail('bad-row', r.error.message);
-    from = r.value;
+    from = r.value.next;
   }
   if (from <= last) {
     const cursor = new KindCursor(reader, undefined, from, PAGE_EVENTS);
