@@ -7,17 +7,20 @@
  *
  * Model
  * - event-pages-worker.mjs posts pages of PAGE_EVENTS events, each one JSON text that
- *   parses straight into `[seq, causeSeq, event, refersToBlobs]` rows (see there);
- *   this thread parses a page, puts kind names in, and replaces blob references: with
- *   the decoded bytes for the kinds in `bytesKinds`, and for every other kind with a
+ *   parses straight into the page's event objects (see there), with their seqs and
+ *   causes beside it; this thread parses a page (the one JSON.parse per page is most of
+ *   its reading cost), puts kind names in, and replaces blob references: with the
+ *   decoded bytes for the kinds in `bytesKinds`, and for every other kind with a
  *   zero-filled STAND-IN of the blob's length (a view of one shared zero buffer: a
  *   consumer must not write into it, nor read its contents).
  * - Apart from those stand-ins, each event deep-equals what `reader.events()` decodes,
  *   key order included. Anything this path cannot reproduce exactly — a page whose text
- *   does not parse to as many well-formed rows in seq order, an unknown kind, a missing
- *   blob, a non-integer column — is decoded by `reader.events()` instead, page for
- *   page, so errors read exactly as they do there. tests/export/event-pages.test.ts
- *   holds the two paths to that on real captures.
+ *   does not parse into as many objects, rows out of seq order, an unknown kind, a
+ *   missing blob, a ts_ns or cause_seq that is not an integer within 2^53 — is decoded
+ *   by `reader.events()` instead, page for page, so errors read exactly as they do
+ *   there. (Not caught: a BLOB stored in ts_ns or cause_seq whose bytes spell a number,
+ *   which no writer of this project produces.) tests/export/event-pages.test.ts holds
+ *   the two paths to that on real captures.
  * - The consumer's thread stays synchronous: it blocks in Atomics.wait until the
  *   worker has posted a page, and takes it with receiveMessageOnPort. The worker stays
  *   at most a few pages ahead, so memory is bounded by pages, not by the capture.
@@ -26,7 +29,7 @@
  *
  * Example:
  *   const r = readEventPages(reader, 1, 1_012_169, new Set(['kmd.ioctl']), (seq, cause, e) => projector.event(seq, cause, e));
- *   // → { ok: true, value: undefined } once every event has been visited in seq order
+ *   // → { ok: true, value: { next: 1_012_170, fallbackPages: 0 } } once every event has been visited in seq order
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { TraceEvent } from '../../engine/trace/events';
@@ -42,8 +45,12 @@ export type EventVisitor = (seq: number, cause: number | null, e: TraceEvent) =>
 /** Slots of the shared counters (see the worker's protocol). */
 const PRODUCED = 0;
 const CONSUMED = 1;
-/** How long the reading thread waits for a page before it calls the worker stalled. */
-const STALL_MS = 60_000;
+/**
+ * How long the reading thread waits for a page before it calls the worker stalled and
+ * reads the rest itself. Only a worker that died without a word (killed, out of memory)
+ * gets there: a page normally takes milliseconds, and any error is posted.
+ */
+const STALL_MS = 20_000;
 
 const WORKER_URL = new URL('./event-pages-worker.mjs', import.meta.url);
 
@@ -99,7 +106,9 @@ import(${JSON.stringify(WORKER_URL.href)}).catch((e) => {
     eval: true,
     workerData: { path: reader.path, fromSeq: first, toSeq: last, pageEvents: PAGE_EVENTS, bytesKindIds, port: channel.port2, state: counters.buffer },
     transferList: [channel.port2],
-    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
+    // A small young generation: the worker's garbage is a few strings per page, and the
+    // default one let the export's peak RSS reach ~290 MB (≤ 300 is the budget); ~230 with it.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   worker.unref();
   let next = first;
