@@ -17,9 +17,12 @@
  * with better-sqlite3, ~190 ms once tsx registers, ~650 ms with the reader's module
  * graph), which matters when a whole export takes about a second.
  * Why one text per page: better-sqlite3 builds a JS array and one JS value per column
- * for every row (~0.65 µs per row for five columns); SQLite concatenating the page in C
- * costs ~0.5 µs per row here, off the main thread, and a string crosses threads as
- * one copy.
+ * for every row (~0.65 µs per row for five columns, in the thread that reads them), and
+ * structured-cloning decoded events costs more than JSON.parse of their text (2× on a
+ * page here). A string crosses threads as one copy, and parsing it is the reading
+ * thread's only per-event reading cost. This worker spends ~1.15 µs per row in all
+ * (1.16 s for the 1M-event stress capture on the 2-core bench machine: the page
+ * queries, the blob lookups, posting), while the reading thread projects and encodes.
  *
  * Protocol (workerData: { path, fromSeq, toSeq, pageEvents, bytesKindIds, port, state }):
  * - each page goes out on `port` as { events, causes, seqs, blobRows, count, firstSeq,
