@@ -196,7 +196,7 @@ export class CaptureReader {
   private readonly blobCache = new Map<number, Uint8Array>();
   private blobCacheBytes = 0;
   private argsHoldColumns: boolean | undefined;
-  private kindNameCache: string[] | undefined;
+  private kindNameCache: readonly string[] | undefined;
   private blobStatement: Database.Statement | undefined;
   private blobsInStatement: Database.Statement | undefined;
 
@@ -296,8 +296,8 @@ export class CaptureReader {
     return out;
   }
 
-  /** Kind names by id (index = kinds.id; the table is small and fixed once written). */
-  private kindNames(): string[] {
+  /** Kind names by id (index = kinds.id; the table is small and fixed once written). Format 2. */
+  kindNames(): readonly string[] {
     if (this.kindNameCache) return this.kindNameCache;
     const names: string[] = [];
     for (const k of this.all(this.kysely.selectFrom('kinds').select(['id', 'name']))) names[k.id] = k.name;

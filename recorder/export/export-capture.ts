@@ -3,7 +3,8 @@
  * JSON, streamed: events are read in pages of PAGE_EVENTS, projected onto the
  * timeline (timeline/project.ts) and encoded into ~1 MiB chunks handed to `out`, so
  * memory stays bounded by the page and by what is open on the timeline, not by the
- * capture's size.
+ * capture's size. A worker thread reads the pages (capture/event-pages.ts), so SQLite's
+ * reading overlaps projecting and encoding (bench/export-metrics.ts measures the whole).
  *
  * Example:
  *   const fd = openSync('vkcube.perfetto-trace', 'w');
@@ -13,7 +14,7 @@
 import type { CaptureReader } from '../capture/reader';
 import { forEachEvent } from '../capture/for-each-event';
 import { ok, type Result } from '../capture/result';
-import { Projector } from '../timeline/project';
+import { BYTES_READ, Projector } from '../timeline/project';
 import type { TimelineItem, TimelineSink } from '../timeline/items';
 import { JsonSink } from './json-sink';
 import { PerfettoSink, type ByteSink } from './perfetto/perfetto-sink';
@@ -28,6 +29,13 @@ export interface ExportOptions {
   readonly toSeq?: number;
   /** Called after each page with the events done and the total to do. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * How events are read: 'worker' (default), a worker thread reads pages while this
+   * one projects and encodes (capture/event-pages.ts); 'reference', every event decoded
+   * in this thread by reader.events(). Both give the same bytes
+   * (tests/export/event-pages.test.ts holds them to it).
+   */
+  readonly read?: 'worker' | 'reference';
 }
 
 export interface ExportSummary {
@@ -43,7 +51,8 @@ export function exportCapture(reader: CaptureReader, options: ExportOptions): Re
   let items = 0;
   const counting: TimelineSink = { item: (i: TimelineItem) => { items++; encoder.item(i); } };
   const projector = new Projector(counting, reader.meta().app);
-  const result = forEachEvent(reader, options.fromSeq, options.toSeq, options.onProgress, (seq, cause, e) => projector.event(seq, cause, e));
+  const result = forEachEvent(reader, options.fromSeq, options.toSeq, options.onProgress, (seq, cause, e) => projector.event(seq, cause, e),
+    options.read === 'reference' ? undefined : BYTES_READ);
   if (!result.ok) return result;
   projector.finish(result.value.lastTsNs);
   if (encoder instanceof JsonSink) encoder.finish();

@@ -26,13 +26,20 @@
  *   p.finish(lastTsNs);   // closes calls and jobs still open at the end of the capture
  */
 import { errnoName } from '../../engine/base/errno';
-import { ioctlByNr, OBJ_ARRAY_ELEMENTS, DRM_PANTHOR_VM_BIND_OP_TYPE_MASK, DRM_PANTHOR_VM_BIND_OP_TYPE_MAP, DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP } from '../../engine/kmd/uapi';
+import { ioctlByNr, OBJ_ARRAY_ELEMENTS, type AnyIoctl, DRM_PANTHOR_VM_BIND_OP_TYPE_MASK, DRM_PANTHOR_VM_BIND_OP_TYPE_MAP, DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP } from '../../engine/kmd/uapi';
 import { eventKinds, type EventKind, type EventOf, type IoctlEvent, type TraceEvent } from '../../engine/trace/events';
 import type { ArgValue, Args, TimelineSink } from './items';
 import { TrackTree } from './tracks';
 
 /** The flows of an item on no chain: one shared empty list (most items; consumers that keep items keep no copy). */
 const NO_FLOWS: readonly number[] = Object.freeze([]);
+
+/**
+ * The kinds whose byte fields the projection reads: an ioctl's argument struct (and,
+ * for VM_BIND, its op array). Of every other byte array it shows only the length, so a
+ * reader may hand it stand-ins of the right length (capture/event-pages.ts).
+ */
+export const BYTES_READ: ReadonlySet<EventKind> = new Set<EventKind>(['kmd.ioctl']);
 
 /** Fence signals a later wait end can still join the chain of (see the header). */
 export const SIGNALS_KEPT = 1 << 16;
@@ -147,15 +154,16 @@ export class Projector {
     const flows = chain !== null && this.usedChains.has(chain) ? [chain] : [];
     if (chain !== null) this.usedChains.delete(chain);
     const track = this.tracks.lane(this.tracks.ioctls(e.pid), e.tsNs, e.tsNs + e.durNs);
-    const args: Record<string, ArgValue> = { fd: e.fd, id: e.id, result: e.errno ? `-${errnoName(e.errno)}` : '0', ...ioctlArgs(e) };
+    // Each struct is decoded once, for the args and for the counters.
+    const def = ioctlByNr(e.request);
+    const structs = def && decodeStructs(def, e);
+    const args: Record<string, ArgValue> = { fd: e.fd, id: e.id, result: e.errno ? `-${errnoName(e.errno)}` : '0', ...ioctlArgs(e, structs) };
     this.sink.item({ type: 'slice', track, tsNs: e.tsNs, durNs: e.durNs, seq, name: shortIoctlName(e.name), category: 'ioctl', args, flows });
-    if (!e.errno) this.countIoctl(seq, e);
+    if (!e.errno && def && structs) this.countIoctl(seq, e, def, structs);
   }
 
-  private countIoctl(seq: number, e: IoctlEvent): void {
-    const def = ioctlByNr(e.request);
-    if (!def) return;
-    const out = e.argOut.length ? def.arg.decode(e.argOut) : e.argIn.length ? def.arg.decode(e.argIn) : undefined;
+  private countIoctl(seq: number, e: IoctlEvent, def: AnyIoctl, structs: IoctlStructs): void {
+    const out = structs.out ?? structs.in;
     if (!out) return;
     const file = `${e.pid}.${e.fd}`;
     const end = e.tsNs + e.durNs;
@@ -172,7 +180,7 @@ export class Projector {
       }
       case 'DRM_IOCTL_PANTHOR_VM_BIND': {
         const key = `${file}.${num(out.vm_id)}`;
-        const delta = vmBindDelta(e);
+        const delta = vmBindDelta(e, structs.in ?? (def.arg.decode(e.argIn) as Record<string, unknown>));
         this.vmBytes.set(key, (this.vmBytes.get(key) ?? 0) + delta);
         this.vmTotal += delta;
         if (delta) this.counter(this.tracks.counter('VM bytes mapped', 'bytes', 1), seq, end, this.vmTotal);
@@ -261,7 +269,8 @@ export class Projector {
     stack.push({ track, name: e.name });
     this.calls.set(e.pid, stack);
     const args: Record<string, ArgValue> = {};
-    e.args.forEach((a, i) => { args[`arg${i}`] = argValue(a); });
+    // A loop, not forEach and a closure; `in` skips holes as forEach does.
+    for (let i = 0; i < e.args.length; i++) if (i in e.args) args[argKey(i)] = argValue(e.args[i]);
     this.sink.item({ type: 'begin', track, tsNs: e.tsNs, seq, name: e.name, category: 'api', args, flows: NO_FLOWS });
   }
 
@@ -280,6 +289,10 @@ export class Projector {
     this.thread.set(e.pid, e.thread);
   }
 }
+
+/** `arg0`, `arg1`, …: made once, not per call (a fresh key string is looked up in V8's string table each time). */
+const ARG_KEYS: string[] = [];
+const argKey = (i: number): string => (ARG_KEYS[i] ??= `arg${i}`);
 
 const text = (e: TraceEvent): string => eventKinds[e.kind].text(e as never);
 
@@ -322,23 +335,34 @@ function shortIoctlName(name: string): string {
   return name.startsWith('DRM_IOCTL_') ? name.slice('DRM_IOCTL_'.length) : name;
 }
 
+/** An ioctl's argument struct decoded as copied in and as copied back (undefined when not copied). */
+interface IoctlStructs {
+  readonly in: Record<string, unknown> | undefined;
+  readonly out: Record<string, unknown> | undefined;
+}
+
+function decodeStructs(def: AnyIoctl, e: IoctlEvent): IoctlStructs {
+  return {
+    in: e.argIn.length ? (def.arg.decode(e.argIn) as Record<string, unknown>) : undefined,
+    out: e.argOut.length ? (def.arg.decode(e.argOut) as Record<string, unknown>) : undefined,
+  };
+}
+
 /** The ioctl's argument struct as args: in-fields as copied in, out-fields as copied back. */
-function ioctlArgs(e: IoctlEvent): Args {
-  const def = ioctlByNr(e.request);
-  if (!def) return { request: e.request };
+function ioctlArgs(e: IoctlEvent, structs: IoctlStructs | undefined): Args {
+  if (!structs) return { request: e.request };
   const args: Record<string, ArgValue> = {};
   const put = (v: Record<string, unknown>): void => {
     for (const [k, x] of Object.entries(v)) args[k] = argValue(x);
   };
-  if (e.argIn.length) put(def.arg.decode(e.argIn) as Record<string, unknown>);
-  if (e.argOut.length) put(def.arg.decode(e.argOut) as Record<string, unknown>);
+  if (structs.in) put(structs.in);
+  if (structs.out) put(structs.out);
   return { args };
 }
 
 /** Bytes mapped minus bytes unmapped by a VM_BIND's ops (read from the user copy of the op array). */
-function vmBindDelta(e: IoctlEvent): number {
-  const def = ioctlByNr(e.request)!;
-  const bind = def.arg.decode(e.argIn) as { ops: { stride: number; count: number; array: number } };
+function vmBindDelta(e: IoctlEvent, argIn: Record<string, unknown>): number {
+  const bind = argIn as { ops: { stride: number; count: number; array: number } };
   const copy = e.copies.find((c) => c.dir === 'in' && c.addr === bind.ops.array);
   const opStruct = OBJ_ARRAY_ELEMENTS['drm_panthor_vm_bind.ops'];
   if (!copy || !opStruct || bind.ops.stride < opStruct.sizeBytes) return 0;

@@ -30,6 +30,15 @@ const RANK_FENCES = 100_002;
 const RANK_FAULTS = 100_003;
 const RANK_COUNTERS = 100_004;
 
+/** Slots of TrackTree.known: a kind of track, plus its numbers (pid, thread), each `small`. */
+const KEY_STRIDE = 1 << 20;
+const KEY_MMIO = 1;
+const KEY_IRQ = 2;
+const KEY_FENCES = 3;
+const KEY_FAULTS = 4;
+const KEY_IOCTLS = 2 * KEY_STRIDE;
+const KEY_THREAD = 2 ** 40;
+
 interface Lane {
   readonly id: number;
   endNs: number;
@@ -42,6 +51,16 @@ export class TrackTree {
   private nextId = 1;
 
   constructor(private readonly sink: TimelineSink, private readonly appName: string) {}
+
+  /**
+   * Ids of tracks already declared, by a key the hot methods build without a string
+   * (they run once or twice per event: a template key and a closure each time were
+   * ~3% of an export). The first call goes the string-keyed way and caches the id, so
+   * a track is still declared, its parents before it, exactly when first asked for.
+   */
+  private readonly known = new Map<number, number>();
+  /** Counter track ids by name (names are literals: their hash is computed once). */
+  private readonly counters = new Map<string, number>();
 
   /** The track for `key`, declared on first use by `make`. */
   private get(key: string, make: () => Omit<TrackDef, 'id'>): number {
@@ -58,16 +77,33 @@ export class TrackTree {
     return this.get(key, () => ({ name, kind, parent, rank, ...extra }));
   }
 
+  /** Caches a declared track's id under `slot`; returns the id. */
+  private remember(slot: number, id: number): number {
+    this.known.set(slot, id);
+    return id;
+  }
+
   process(pid: number): number {
     return this.plain(`p${pid}`, `${this.appName} pid ${pid}`, 'process', null, RANK_PROCESS + pid, { pid });
   }
 
   thread(pid: number, thread: number): number {
+    if (!(small(pid) && small(thread))) return this.declareThread(pid, thread);
+    const slot = KEY_THREAD + pid * KEY_STRIDE + thread;
+    return this.known.get(slot) ?? this.remember(slot, this.declareThread(pid, thread));
+  }
+
+  private declareThread(pid: number, thread: number): number {
     const parent = this.process(pid);
     return this.plain(`t${pid}.${thread}`, thread === 0 ? 'main thread' : `thread ${thread}`, 'thread', parent, thread, { pid, tid: tidOf(pid, thread) });
   }
 
   ioctls(pid: number): number {
+    if (!small(pid)) return this.declareIoctls(pid);
+    return this.known.get(KEY_IOCTLS + pid) ?? this.remember(KEY_IOCTLS + pid, this.declareIoctls(pid));
+  }
+
+  private declareIoctls(pid: number): number {
     return this.plain(`io${pid}`, 'ioctls', 'slices', this.process(pid), 1000, { pid });
   }
 
@@ -90,23 +126,27 @@ export class TrackTree {
   }
 
   mmio(): number {
-    return this.plain('mmio', 'MMIO', 'slices', this.gpu(), 200);
+    return this.known.get(KEY_MMIO) ?? this.remember(KEY_MMIO, this.plain('mmio', 'MMIO', 'slices', this.gpu(), 200));
   }
 
   irq(): number {
-    return this.plain('irq', 'IRQ', 'slices', this.gpu(), 201);
+    return this.known.get(KEY_IRQ) ?? this.remember(KEY_IRQ, this.plain('irq', 'IRQ', 'slices', this.gpu(), 201));
   }
 
   fences(): number {
-    return this.plain('fences', 'Fences', 'slices', null, RANK_FENCES);
+    return this.known.get(KEY_FENCES) ?? this.remember(KEY_FENCES, this.plain('fences', 'Fences', 'slices', null, RANK_FENCES));
   }
 
   faults(): number {
-    return this.plain('faults', 'Faults & resets', 'slices', null, RANK_FAULTS);
+    return this.known.get(KEY_FAULTS) ?? this.remember(KEY_FAULTS, this.plain('faults', 'Faults & resets', 'slices', null, RANK_FAULTS));
   }
 
   counter(name: string, unit: 'bytes' | 'count', rankOffset: number): number {
-    return this.plain(`c.${name}`, name, 'counter', null, RANK_COUNTERS + rankOffset, { unit });
+    const id = this.counters.get(name);
+    if (id !== undefined) return id;
+    const declared = this.plain(`c.${name}`, name, 'counter', null, RANK_COUNTERS + rankOffset, { unit });
+    this.counters.set(name, declared);
+    return declared;
   }
 
   /**
@@ -119,7 +159,13 @@ export class TrackTree {
       lanes = [{ id: base, endNs: -Infinity }];
       this.lanes.set(base, lanes);
     }
-    let lane = lanes.find((l) => l.endNs <= tsNs);
+    let lane: Lane | undefined;
+    for (const l of lanes) {
+      if (l.endNs <= tsNs) {
+        lane = l;
+        break;
+      }
+    }
     if (!lane) {
       const { id: _base, ...def } = this.byId.get(base)!;
       lane = { id: this.get(`lane.${base}.${lanes.length}`, () => def), endNs: -Infinity };
@@ -129,6 +175,9 @@ export class TrackTree {
     return lane.id;
   }
 }
+
+/** Numbers a slot of TrackTree.known can hold without two tracks sharing it. */
+const small = (n: number): boolean => n >>> 0 === n && n < KEY_STRIDE;
 
 function engineRank(engine: string): number {
   return engine === 'compute' ? 0 : engine === 'fragment' ? 1 : engine === 'dma' ? 2 : 3;

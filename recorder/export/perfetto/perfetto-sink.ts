@@ -125,10 +125,11 @@ export class PerfettoSink implements TimelineSink {
     if (nameIid) body.varintField(F.trackEvent.nameIid, nameIid);
     else if (name !== null) body.stringField(F.trackEvent.name, name);
     if (category) body.stringField(F.trackEvent.categories, category);
-    for (const [k, v] of Object.entries(args)) this.annotation(body, F.trackEvent.debugAnnotations, k, v);
+    // for…in, not Object.entries: the same order for these plain objects, without an array per item.
+    for (const k in args) this.annotation(body, F.trackEvent.debugAnnotations, k, args[k]!);
     for (const f of flows) body.fixed64Field(F.trackEvent.flowIds, f);
     body.end(te);
-    this.eventPacket(tsNs, body.finish());
+    this.eventPacket(tsNs, body);
   }
 
   private counter(tsNs: number, track: number, value: number): void {
@@ -139,7 +140,7 @@ export class PerfettoSink implements TimelineSink {
     body.varintField(F.trackEvent.trackUuid, track);
     body.varintField(F.trackEvent.counterValue, Math.trunc(value));
     body.end(te);
-    this.eventPacket(tsNs, body.finish());
+    this.eventPacket(tsNs, body);
   }
 
   private annotation(w: ProtoWriter, field: number, name: string | null, v: ArgValue): void {
@@ -152,12 +153,12 @@ export class PerfettoSink implements TimelineSink {
       else w.doubleField(F.debugAnnotation.doubleValue, v);
     } else if (typeof v === 'string') w.stringField(F.debugAnnotation.stringValue, v);
     else if (Array.isArray(v)) for (const x of v as readonly ArgValue[]) this.annotation(w, F.debugAnnotation.arrayValues, null, x);
-    else for (const [k, x] of Object.entries(v)) this.annotation(w, F.debugAnnotation.dictEntries, k, x);
+    else for (const k in v) this.annotation(w, F.debugAnnotation.dictEntries, k, (v as Args)[k]!);
     w.end(at);
   }
 
   /** One TrackEvent packet: timestamp, sequence, flags, the names first used here, the event body. */
-  private eventPacket(tsNs: number, body: Uint8Array): void {
+  private eventPacket(tsNs: number, body: ProtoWriter): void {
     const w = this.out;
     const p = w.begin(F.trace.packet);
     w.varintField(F.packet.timestamp, tsNs);
@@ -174,7 +175,7 @@ export class PerfettoSink implements TimelineSink {
       this.newNames = [];
       this.newArgNames = [];
     }
-    w.bytesRaw(body);
+    w.append(body);
     w.end(p);
     this.packets++;
     if (w.length >= CHUNK_BYTES) this.flush();
