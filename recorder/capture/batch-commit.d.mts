@@ -46,5 +46,4 @@ export declare class BatchCommitter {
   checkpointRow(seq: number, stateHash: string, snapshotBlob: number): void;
   buildLookupIndexes(lastSeq: number): void;
   finish(state: 'complete' | 'aborted', error: string | undefined, eventCount: number, finishedAt: string, writerFailure: string | undefined): string | undefined;
-  abandon(): void;
 }

@@ -194,11 +194,6 @@ export class BatchCommitter {
     return undefined;
   }
 
-  /** Closes without finishing (the file stays 'recording', as after a kill). */
-  abandon() {
-    if (this.db.open) this.db.close();
-  }
-
   /**
    * Back to a rollback journal (one self-contained file). With a reader on the file,
    * SQLite refuses (busy) even after the busy timeout: the WAL is then checkpointed as

@@ -3,18 +3,17 @@
 // its own SQLite connection (BatchCommitter). Plain JavaScript: no TypeScript loader.
 //
 // Protocol, per writer: one `open` on the parent port (with the writer's port), then
-// on that port, in order: `batch`, `checkpoint`, `lookups`, and one `finish` or
-// `abandon`. After handling each message the thread bumps ctl[DONE] and wakes the
-// writer (Atomics), so the writer can wait for "everything I sent is done" without
-// an event loop. The first failure sets ctl[FAILED] and posts { failure } on the port;
-// `finish` posts { finished, error } and sets ctl[FINISHED]. If the thread ends for any
-// reason, every open writer's ctl[DEAD] is set, so none waits forever.
+// on that port, in order: `batch`, `checkpoint`, `lookups`, and one `finish`. After
+// handling each message the thread bumps ctl[DONE] and wakes the writer (Atomics), so
+// the writer can wait for "everything I sent is done" without an event loop. The first
+// failure sets ctl[FAILED] and posts { failure } on the port; `finish` posts
+// { finished, error }. If the thread ends for any reason, every open writer's
+// ctl[DEAD] is set, so none waits forever.
 import { parentPort } from 'node:worker_threads';
 import { BatchCommitter, openForCommits } from './batch-commit.mjs';
 
 const DONE = 0;
 const FAILED = 1;
-const FINISHED = 2;
 const DEAD = 3;
 
 /** Writers open in this thread: id → their control words (to mark them dead at exit). */
@@ -75,18 +74,16 @@ parentPort.on('message', (m) => {
         reportFailure();
         const error = committer.finish(msg.state, msg.error, msg.eventCount, msg.finishedAt, msg.writerFailure);
         port.postMessage({ finished: true, error });
-      } else if (msg.type === 'abandon') {
-        committer.abandon();
       }
     } catch (err) {
       // Not expected (the committer catches SQLite's errors); never leave the writer waiting.
-      if (committer !== undefined) committer.failure ??= `commit thread: ${err.message}`;
+      if (committer !== undefined) {
+        committer.failure ??= `commit thread: ${err.message}`;
+        reportFailure();
+      }
       if (msg.type === 'finish') port.postMessage({ finished: true, error: `commit thread: ${err.message}` });
     } finally {
-      if (msg.type === 'finish' || msg.type === 'abandon') {
-        Atomics.store(ctl, FINISHED, 1);
-        end();
-      }
+      if (msg.type === 'finish') end();
       bump(ctl, DONE);
     }
   });
