@@ -411,10 +411,18 @@ function vmBindDelta(e: IoctlEvent, argIn: Record<string, unknown>): number {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
-/** An API argument or decoded field as an arg: byte arrays by size, bigints as strings. */
+/**
+ * An API argument or decoded field as an arg: byte arrays by size, bigints as strings.
+ * A value that is already one (arrays and plain objects of numbers, strings, booleans
+ * and nulls: most API arguments) is returned as it is, not copied: the copy would
+ * deep-equal it, key order and array holes included, and was ~1/3 of the objects the
+ * projection allocated per API call. Items therefore share such values with the event
+ * (nothing downstream writes into an item's args).
+ */
 function argValue(v: unknown): ArgValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'object' && isArgValue(v, 0)) return v as ArgValue;
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
   if (Array.isArray(v)) return v.map(argValue);
@@ -424,4 +432,30 @@ function argValue(v: unknown): ArgValue {
     return out;
   }
   return String(v);
+}
+
+/** Nesting past which isArgValue gives up (argValue then copies, as before). */
+const ARG_DEPTH_MAX = 8;
+
+/** Whether argValue(v) would deep-equal v: only arrays, plain objects, numbers, strings, booleans and nulls, not too deep. */
+function isArgValue(v: object, depth: number): boolean {
+  if (depth > ARG_DEPTH_MAX) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean') continue;
+      if (x === undefined && !(i in v)) continue;
+      if (typeof x !== 'object' || !isArgValue(x, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if (x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean') continue;
+    if (typeof x !== 'object' || !isArgValue(x, depth + 1)) return false;
+  }
+  return true;
 }
