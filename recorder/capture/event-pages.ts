@@ -45,8 +45,13 @@ export const PAGE_EVENTS = 8192;
  * Events per page the worker posts. Measured on the 1M-event stress export (2 cores):
  * 1024, 2048, 4096 and 8192 all took ~1.95 s, 16384 ~2.27 s; peak RSS 178, 198, 216,
  * 228 and 272-290 MB. Small pages keep less in flight.
+ * Later, with the rest of the path cheaper, 1024 took this thread ~0.1 s less CPU than
+ * 2048 (1.67 s against 1.77): a page's text (~110 bytes per event) then stays under
+ * V8's large-object size (128 KiB), so receiving it allocates in the young generation
+ * instead of fresh large-object pages: receiving 500 strings of 232 KB cost ~75 ms,
+ * 1000 of 116 KB ~11 ms (measured alone). 512 and 768 were no better.
  */
-const WORKER_PAGE_EVENTS = 2048;
+const WORKER_PAGE_EVENTS = 1024;
 
 export type EventVisitor = (seq: number, cause: number | null, e: TraceEvent) => void;
 
