@@ -5,7 +5,8 @@
  *
  *   [{"kind": kind_id, "tsNs": ts_ns, <args…>}, …]
  *
- * (`kind` is the kind's id; the reading thread swaps in its name), the causes and
+ * (of the kinds in `argsRead`, only the args fields listed there: see eventText),
+ * `kind` being the kind's id (the reading thread swaps in its name); the causes and
  * (when the seqs are not contiguous) the seqs as arrays beside it, the indexes of the
  * rows that refer to blobs, and those blobs: every one's size, and the bytes (as
  * stored, undecoded) of those that the kinds in `bytesKindIds` refer to. Seq, cause
@@ -24,7 +25,7 @@
  * (1.16 s for the 1M-event stress capture on the 2-core bench machine: the page
  * queries, the blob lookups, posting), while the reading thread projects and encodes.
  *
- * Protocol (workerData: { path, fromSeq, toSeq, pageEvents, bytesKindIds, port, state }):
+ * Protocol (workerData: { path, fromSeq, toSeq, pageEvents, bytesKindIds, argsRead, port, state }):
  * - each page goes out on `port` as { events, causes, seqs, blobRows, count, firstSeq,
  *   lastSeq, sizes, bytes }, or { fallback: [fromSeq, toSeq] } when its rows did not
  *   come out in seq order: the reading thread then decodes that range itself, through
@@ -41,7 +42,7 @@ const CONSUMED = 1;
 const MAX_AHEAD = 3;
 const BLOB_REF = /"\$blob":(\d+)/g;
 
-const { path, fromSeq, toSeq, pageEvents, bytesKindIds, port, state } = workerData;
+const { path, fromSeq, toSeq, pageEvents, bytesKindIds, argsRead, port, state } = workerData;
 const counters = new Int32Array(state);
 
 function post(message) {
@@ -50,16 +51,38 @@ function post(message) {
   Atomics.notify(counters, PRODUCED);
 }
 
+/**
+ * The SQL expression of one event's JSON text: `{"kind":…,"tsNs":…,<args…>}`, or for a
+ * kind in `argsRead` ([kindId, fields] pairs) only those fields, each as its JSON text
+ * in args (`->` keeps a number's digits as stored). A field the row lacks makes the
+ * text unparseable (`"id":}`), so that page goes to the reference path.
+ * With `others` = 'args', the other kinds' plain args (what the blob scan looks through).
+ * (printf instead of `||` took as much CPU here, measured; `->` per field costs more
+ * than copying args through, so it pays only for kinds that keep few of their fields.)
+ */
+function eventText(argsRead, others) {
+  const head = `'{"kind":' || kind_id || ',"tsNs":' || ts_ns`;
+  const full = others === 'args' ? 'args' : `${head} || CASE WHEN args = '{}' THEN '}' ELSE ',' || substr(args, 2) END`;
+  if (!argsRead.length) return full;
+  const reduced = argsRead.map(([kindId, fields]) => {
+    if (!Number.isSafeInteger(kindId) || !fields.every((f) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(f))) throw new Error(`bad argsRead entry for kind ${kindId}`);
+    return `WHEN ${kindId} THEN ${head}${fields.map((f) => ` || ',"${f}":' || (args -> '$.${f}')`).join('')} || '}'`;
+  });
+  return `(CASE kind_id ${reduced.join(' ')} ELSE ${full} END)`;
+}
+
 function run() {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   // The subquery's ORDER BY … LIMIT fixes the order the aggregates visit rows in (an
   // ORDER BY inside each aggregate would sort again: 2× slower); the seqs come along
   // and are checked here, so a page in any other order goes to the reference path.
+  const event = eventText(argsRead, 'full');
+  const blobScan = eventText(argsRead, 'args');
   const page = db.prepare(`SELECT
-      '[' || group_concat('{"kind":' || kind_id || ',"tsNs":' || ts_ns || CASE WHEN args = '{}' THEN '}' ELSE ',' || substr(args, 2) END, ',') || ']',
+      '[' || group_concat(${event}, ',') || ']',
       '[' || group_concat(ifnull(cause_seq, 'null'), ',') || ']',
       '[' || group_concat(seq, ',') || ']',
-      '[' || ifnull(group_concat(CASE WHEN instr(args, '"$blob"') > 0 THEN seq END, ','), '') || ']',
+      '[' || ifnull(group_concat(CASE WHEN instr(${blobScan}, '"$blob"') > 0 THEN seq END, ','), '') || ']',
       count(*)
     FROM (SELECT seq, ts_ns, kind_id, cause_seq, args FROM event_rows WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?)`).raw(true);
   const bytesArgs = db.prepare(`SELECT group_concat(args, ',') FROM event_rows WHERE seq >= ? AND seq <= ? AND kind_id IN (SELECT value FROM json_each(?))`).pluck(true);

@@ -12,9 +12,10 @@
  *   its reading cost), puts kind names in, and replaces blob references: with the
  *   decoded bytes for the kinds in `bytesKinds`, and for every other kind with a
  *   zero-filled STAND-IN of the blob's length (a view of one shared zero buffer: a
- *   consumer must not write into it, nor read its contents).
- * - Apart from those stand-ins, each event deep-equals what `reader.events()` decodes,
- *   key order included. Anything this path cannot reproduce exactly — a page whose text
+ *   consumer must not write into it, nor read its contents). Events of the kinds in
+ *   `argsRead` come with only the args fields named there (a REDUCED event).
+ * - Apart from those stand-ins and reduced events, each event deep-equals what
+ *   `reader.events()` decodes, key order included. Anything this path cannot reproduce exactly — a page whose text
  *   does not parse into as many objects, rows out of seq order, an unknown kind, a
  *   missing blob, a ts_ns or cause_seq that is not an integer within 2^53 — is decoded
  *   by `reader.events()` instead, page for page, so errors read exactly as they do
@@ -28,7 +29,7 @@
  *   use reader.events() for the others.
  *
  * Example:
- *   const r = readEventPages(reader, 1, 1_012_169, new Set(['kmd.ioctl']), (seq, cause, e) => projector.event(seq, cause, e));
+ *   const r = readEventPages(reader, 1, 1_012_169, new Set(['kmd.ioctl']), { 'kmd.ioctl_enter': ['id'] }, (seq, cause, e) => projector.event(seq, cause, e));
  *   // → { ok: true, value: { next: 1_012_170, fallbackPages: 0 } } once every event has been visited in seq order
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -44,10 +45,22 @@ export const PAGE_EVENTS = 8192;
  * Events per page the worker posts. Measured on the 1M-event stress export (2 cores):
  * 1024, 2048, 4096 and 8192 all took ~1.95 s, 16384 ~2.27 s; peak RSS 178, 198, 216,
  * 228 and 272-290 MB. Small pages keep less in flight.
+ * Later, with the rest of the path cheaper, 1024 took this thread ~0.1 s less CPU than
+ * 2048 (1.67 s against 1.77): a page's text (~110 bytes per event) then stays under
+ * V8's large-object size (128 KiB), so receiving it allocates in the young generation
+ * instead of fresh large-object pages: receiving 500 strings of 232 KB cost ~75 ms,
+ * 1000 of 116 KB ~11 ms (measured alone). 512 and 768 were no better.
  */
-const WORKER_PAGE_EVENTS = 2048;
+const WORKER_PAGE_EVENTS = 1024;
 
 export type EventVisitor = (seq: number, cause: number | null, e: TraceEvent) => void;
+
+/**
+ * Per kind, the only args fields the consumer reads (timeline/project.ts ARGS_READ);
+ * kinds not named keep all theirs. An event of a kind named here carries just `kind`,
+ * `tsNs` and those fields: it is a TraceEvent only as far as the consumer looks.
+ */
+export type ArgsRead = Readonly<Partial<Record<string, readonly string[]>>>;
 
 /** Slots of the shared counters (see the worker's protocol). */
 const PRODUCED = 0;
@@ -97,11 +110,15 @@ export interface PagesWalk {
  * error ends the walk with that error, as it would there.
  */
 export function readEventPages(
-  reader: CaptureReader, first: number, last: number, bytesKinds: ReadonlySet<string>, visit: EventVisitor,
+  reader: CaptureReader, first: number, last: number, bytesKinds: ReadonlySet<string>, argsRead: ArgsRead, visit: EventVisitor,
 ): Result<PagesWalk> {
   if (first > last) return ok({ next: first, fallbackPages: 0 });
   const kindNames = reader.kindNames();
   const bytesKindIds = kindNames.flatMap((name, id) => (bytesKinds.has(name) ? [id] : []));
+  const argsReadIds = kindNames.flatMap((name, id) => {
+    const fields = Object.hasOwn(argsRead, name) ? argsRead[name] : undefined;
+    return fields ? [[id, fields] as const] : [];
+  });
   const channel = new MessageChannel();
   const counters = new Int32Array(new SharedArrayBuffer(8));
   const boot = `const { workerData } = require('node:worker_threads');
@@ -111,7 +128,7 @@ import(${JSON.stringify(WORKER_URL.href)}).catch((e) => {
 });`;
   const worker = new Worker(boot, {
     eval: true,
-    workerData: { path: reader.path, fromSeq: first, toSeq: last, pageEvents: WORKER_PAGE_EVENTS, bytesKindIds, port: channel.port2, state: counters.buffer },
+    workerData: { path: reader.path, fromSeq: first, toSeq: last, pageEvents: WORKER_PAGE_EVENTS, bytesKindIds, argsRead: argsReadIds, port: channel.port2, state: counters.buffer },
     transferList: [channel.port2],
     // A small young generation: the worker's garbage is a few strings per page, and the
     // default one let the export's peak RSS reach ~290 MB (≤ 300 is the budget); ~230 with it.

@@ -7,13 +7,14 @@
  * - by default a KindCursor over reader.events() (the reference decode);
  * - with `bytesRead` (the kinds whose byte fields the consumer reads), event-pages.ts:
  *   a worker thread reads and the pages are decoded here, byte fields of the other
- *   kinds as zero-filled stand-ins of the right length. The export uses it; a page
+ *   kinds as zero-filled stand-ins of the right length, and of the kinds in `argsRead`
+ *   only the args fields named there. The export uses it; a page
  *   the worker cannot carry exactly, or all that is left if the worker fails, comes
  *   through the reference decode instead.
  */
 import type { TraceEvent } from '../../engine/trace/events';
 import { KindCursor } from './capture-cursor';
-import { PAGE_EVENTS, readEventPages, workerPagesSupported } from './event-pages';
+import { PAGE_EVENTS, readEventPages, workerPagesSupported, type ArgsRead } from './event-pages';
 import type { CaptureReader } from './reader';
 import { fail, ok, type Result } from './result';
 
@@ -22,6 +23,7 @@ export function forEachEvent(
   onProgress: ((done: number, total: number) => void) | undefined,
   fn: (seq: number, cause: number | null, e: TraceEvent) => void,
   bytesRead?: ReadonlySet<string>,
+  argsRead: ArgsRead = {},
 ): Result<{ events: number; lastTsNs: number }> {
   // The meta row's count once finished; counting by kind (summary) costs a full scan.
   const total = reader.meta().eventCount ?? reader.summary().events;
@@ -36,7 +38,7 @@ export function forEachEvent(
   };
   let from = first;
   if (bytesRead && workerPagesSupported(reader)) {
-    const r = readEventPages(reader, first, last, bytesRead, visit);
+    const r = readEventPages(reader, first, last, bytesRead, argsRead, visit);
     if (!r.ok) return fail('bad-row', r.error.message);
     from = r.value.next;
   }

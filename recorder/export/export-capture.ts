@@ -14,7 +14,7 @@
 import type { CaptureReader } from '../capture/reader';
 import { forEachEvent } from '../capture/for-each-event';
 import { ok, type Result } from '../capture/result';
-import { BYTES_READ, Projector } from '../timeline/project';
+import { ARGS_READ, BYTES_READ, Projector } from '../timeline/project';
 import type { TimelineItem, TimelineSink } from '../timeline/items';
 import { JsonSink } from './json-sink';
 import { PerfettoSink, type ByteSink } from './perfetto/perfetto-sink';
@@ -52,7 +52,7 @@ export function exportCapture(reader: CaptureReader, options: ExportOptions): Re
   const counting: TimelineSink = { item: (i: TimelineItem) => { items++; encoder.item(i); } };
   const projector = new Projector(counting, reader.meta().app);
   const result = forEachEvent(reader, options.fromSeq, options.toSeq, options.onProgress, (seq, cause, e) => projector.event(seq, cause, e),
-    options.read === 'reference' ? undefined : BYTES_READ);
+    options.read === 'reference' ? undefined : BYTES_READ, ARGS_READ);
   if (!result.ok) return result;
   projector.finish(result.value.lastTsNs);
   if (encoder instanceof JsonSink) encoder.finish();

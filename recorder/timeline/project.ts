@@ -41,6 +41,21 @@ const NO_FLOWS: readonly number[] = Object.freeze([]);
  */
 export const BYTES_READ: ReadonlySet<EventKind> = new Set<EventKind>(['kmd.ioctl']);
 
+/**
+ * The args fields the projection reads, for the kinds where that is not all of them (it
+ * always reads `kind` and `tsNs`, and forEachEvent reads `durNs` where a kind has one).
+ * A reader may hand such an event with only these fields (capture/event-pages.ts: an
+ * ioctl's enter is 5% of a stress capture's events, and of it only `id` matters). Only
+ * kinds worth it are listed: the worker picks each field out with SQLite's `->`, which
+ * for kmd.job_queued (all but `stream`) cost the worker more than it saved (measured).
+ * Every other kind keeps all its args.
+ * tests/export/args-read.test.ts checks this against what the handlers read on real
+ * captures; the worker-vs-reference export test, that the items do not change.
+ */
+export const ARGS_READ: { readonly [K in EventKind]?: readonly Exclude<keyof EventOf<K>, 'kind' | 'tsNs'>[] } = {
+  'kmd.ioctl_enter': ['id'],
+};
+
 /** Fence signals a later wait end can still join the chain of (see the header). */
 export const SIGNALS_KEPT = 1 << 16;
 
@@ -294,6 +309,24 @@ export class Projector {
 const ARG_KEYS: string[] = [];
 const argKey = (i: number): string => (ARG_KEYS[i] ??= `arg${i}`);
 
+/**
+ * `read GPU_ID`, …: one string per (op, register), not a fresh one per access. MMIO is
+ * a third of a stress capture's events, and a sink that interns names by string (the
+ * Perfetto one) hashes a fresh string on every lookup but a reused one only once.
+ */
+const MMIO_NAMES = { read: new Map<string, string>(), write: new Map<string, string>() };
+function mmioName(op: 'read' | 'write', reg: string): string {
+  const names = MMIO_NAMES[op] ?? new Map<string, string>();
+  let name = names.get(reg);
+  if (name === undefined) {
+    name = `${op} ${reg}`;
+    if (names.size < MMIO_NAMES_MAX) names.set(reg, name);
+  }
+  return name;
+}
+/** Registers are a fixed set; the bound keeps a capture with odd names from growing the cache. */
+const MMIO_NAMES_MAX = 4096;
+
 const text = (e: TraceEvent): string => eventKinds[e.kind].text(e as never);
 
 const handlers: { readonly [K in EventKind]: Handler<K> } = {
@@ -312,7 +345,7 @@ const handlers: { readonly [K in EventKind]: Handler<K> } = {
   'kmd.wait_end': (p, seq, cause, e) => p.instant(p.tracks.fences(), seq, e.tsNs, e, 'wait ended', {
     pid: e.pid, ioctl: e.ioctl, handles: [...e.handles], points: [...e.points], ended_by: e.endedBy ? `${e.endedBy.context}#${e.endedBy.seqno}` : 'attach', first_signaled: e.firstSignaled,
   }, p.joinChain(seq, cause, false)),
-  'hw.mmio': (p, seq, _c, e) => p.instant(p.tracks.mmio(), seq, e.tsNs, e, `${e.op} ${e.reg}`, { offset: e.offset, value: e.value }),
+  'hw.mmio': (p, seq, _c, e) => p.instant(p.tracks.mmio(), seq, e.tsNs, e, mmioName(e.op, e.reg), { offset: e.offset, value: e.value }),
   'hw.irq': (p, seq, _c, e) => p.instant(p.tracks.irq(), seq, e.tsNs, e, `irq ${e.line}`, { status: e.status }),
   'hw.fault': (p, seq, _c, e) => p.instant(p.tracks.faults(), seq, e.tsNs, e, `fault ${e.fault}`, { slot: e.slot, as: e.as, va: e.va, access: e.access, detail: e.detail }),
   'hw.job': (p, seq, _c, e) => {
@@ -378,10 +411,18 @@ function vmBindDelta(e: IoctlEvent, argIn: Record<string, unknown>): number {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
-/** An API argument or decoded field as an arg: byte arrays by size, bigints as strings. */
+/**
+ * An API argument or decoded field as an arg: byte arrays by size, bigints as strings.
+ * A value that is already one (arrays and plain objects of numbers, strings, booleans
+ * and nulls: most API arguments) is returned as it is, not copied: the copy would
+ * deep-equal it, key order and array holes included, and was ~1/3 of the objects the
+ * projection allocated per API call. Items therefore share such values with the event
+ * (nothing downstream writes into an item's args).
+ */
 function argValue(v: unknown): ArgValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'object' && isArgValue(v, 0)) return v as ArgValue;
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
   if (Array.isArray(v)) return v.map(argValue);
@@ -391,4 +432,30 @@ function argValue(v: unknown): ArgValue {
     return out;
   }
   return String(v);
+}
+
+/** Nesting past which isArgValue gives up (argValue then copies, as before). */
+const ARG_DEPTH_MAX = 8;
+
+/** Whether argValue(v) would deep-equal v: only arrays, plain objects, numbers, strings, booleans and nulls, not too deep. */
+function isArgValue(v: object, depth: number): boolean {
+  if (depth > ARG_DEPTH_MAX) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean') continue;
+      if (x === undefined && !(i in v)) continue;
+      if (typeof x !== 'object' || !isArgValue(x, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if (x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean') continue;
+    if (typeof x !== 'object' || !isArgValue(x, depth + 1)) return false;
+  }
+  return true;
 }

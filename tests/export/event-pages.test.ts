@@ -12,7 +12,7 @@ import type { TraceEvent } from '../../engine/trace/events';
 import { readEventPages } from '../../recorder/capture/event-pages';
 import type { CaptureReader } from '../../recorder/capture/reader';
 import { exportCapture, type ExportOptions } from '../../recorder/export/export-capture';
-import { BYTES_READ } from '../../recorder/timeline/project';
+import { ARGS_READ, BYTES_READ } from '../../recorder/timeline/project';
 import { openOrThrow, tempDir } from '../support/capture-files';
 import { recordSmall } from '../support/small-captures';
 
@@ -26,8 +26,13 @@ function exportBytes(reader: CaptureReader, options: Omit<ExportOptions, 'out'>)
   return { bytes: Buffer.concat(chunks), summary: r.value };
 }
 
-/** An event with the byte arrays of kinds the timeline does not read replaced by their lengths. */
+/**
+ * An event as the worker hands it: of the kinds in ARGS_READ only `kind`, `tsNs` and the
+ * fields named there; byte arrays of kinds the timeline does not read replaced by their lengths.
+ */
 function shape(e: TraceEvent): unknown {
+  const fields: readonly string[] | undefined = ARGS_READ[e.kind];
+  if (fields) e = Object.fromEntries(Object.entries(e).filter(([k]) => k === 'kind' || k === 'tsNs' || fields.includes(k))) as unknown as TraceEvent;
   if (BYTES_READ.has(e.kind)) return e;
   const strip = (v: unknown): unknown => {
     if (v instanceof Uint8Array) return { lengthBytes: v.length };
@@ -63,7 +68,7 @@ describe.each([['vkcube', {}], ['sharing', {}], ['stress', {}], ['stress', { siz
     if (!all.ok) throw new Error(all.error.message);
     for (const d of all.value) reference.push([d.seq, d.causeSeq, shape(d.event)]);
     const fast: unknown[] = [];
-    const r = readEventPages(reader, 1, all.value.length, BYTES_READ, (seq, cause, e) => fast.push([seq, cause, shape(e)]));
+    const r = readEventPages(reader, 1, all.value.length, BYTES_READ, ARGS_READ, (seq, cause, e) => fast.push([seq, cause, shape(e)]));
     expect(r).toEqual({ ok: true, value: { next: all.value.length + 1, fallbackPages: 0 } });
     expect(fast).toEqual(reference);
   });
