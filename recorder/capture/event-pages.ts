@@ -32,10 +32,11 @@
  *   const r = readEventPages(reader, 1, 1_012_169, new Set(['kmd.ioctl']), { 'kmd.ioctl_enter': ['id'] }, (seq, cause, e) => projector.event(seq, cause, e));
  *   // → { ok: true, value: { next: 1_012_170, fallbackPages: 0 } } once every event has been visited in seq order
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { TraceEvent } from '../../engine/trace/events';
 import { eventKinds } from '../../engine/trace/events';
 import { decodeBlob } from './blob-codec';
+import { receiveBlocking } from './blocking-receive';
 import type { CaptureReader } from './reader';
 import { fail, ok, type Result } from './result';
 
@@ -62,9 +63,6 @@ export type EventVisitor = (seq: number, cause: number | null, e: TraceEvent) =>
  */
 export type ArgsRead = Readonly<Partial<Record<string, readonly string[]>>>;
 
-/** Slots of the shared counters (see the worker's protocol). */
-const PRODUCED = 0;
-const CONSUMED = 1;
 /**
  * How long the reading thread waits for a page before it calls the worker stalled and
  * reads the rest itself. Only a worker that died without a word (killed, out of memory)
@@ -139,7 +137,7 @@ import(${JSON.stringify(WORKER_URL.href)}).catch((e) => {
   let fallbackPages = 0;
   try {
     for (;;) {
-      const m = receive(channel.port1, counters);
+      const m = receiveBlocking(channel.port1, counters, STALL_MS) as WorkerMessage | undefined;
       if (m === undefined || 'error' in m) return ok({ next, fallbackPages });
       if ('end' in m) return ok({ next: last + 1, fallbackPages });
       const [from, to] = 'fallback' in m ? m.fallback : [m.firstSeq, m.lastSeq];
@@ -157,23 +155,6 @@ import(${JSON.stringify(WORKER_URL.href)}).catch((e) => {
   } finally {
     channel.port1.close();
     void worker.terminate();
-  }
-}
-
-/** The next message, waiting for it; undefined after STALL_MS without one. */
-function receive(port: MessagePort, counters: Int32Array): WorkerMessage | undefined {
-  const deadline = Date.now() + STALL_MS;
-  for (;;) {
-    // Read the count before looking: a page posted after this read makes the wait return at once.
-    const seen = Atomics.load(counters, PRODUCED);
-    const got = receiveMessageOnPort(port);
-    if (got) {
-      Atomics.add(counters, CONSUMED, 1);
-      Atomics.notify(counters, CONSUMED);
-      return got.message as WorkerMessage;
-    }
-    if (Date.now() > deadline) return undefined;
-    Atomics.wait(counters, PRODUCED, seen, 1000);
   }
 }
 

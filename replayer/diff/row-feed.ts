@@ -17,7 +17,8 @@
  * Example: const f = startRowFeed('a.tfcap', 'b.tfcap', Infinity, Infinity, 1024);
  *   f?.next() // → [1, 0, 3, null, null] (B's first row, args as A's)
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { receiveBlocking } from '../../recorder/capture/blocking-receive';
 import type { CaptureError } from '../../recorder/capture/result';
 
 export type FeedRow = readonly [number, number, number, number | null, string | null];
@@ -41,7 +42,6 @@ export class RowFeed {
   private page: FeedPage = EMPTY_PAGE;
   private index = 0;
   private nextText = 0;
-  private received = 0;
   private done = false;
   error: CaptureError | undefined;
 
@@ -72,25 +72,16 @@ export class RowFeed {
   }
 
   private receive(): FeedPage | undefined {
-    const until = Date.now() + PAGE_TIMEOUT_MS;
-    for (;;) {
-      const m = receiveMessageOnPort(this.port) as { message: { page?: FeedPage; error?: string } } | undefined;
-      if (m) {
-        this.received++;
-        Atomics.store(this.counts, 1, this.received);
-        Atomics.notify(this.counts, 1);
-        if (m.message.error !== undefined || !m.message.page) {
-          this.error = { code: 'io', message: `row feed: ${m.message.error ?? 'no rows'}` };
-          return undefined;
-        }
-        return m.message.page;
-      }
-      if (Date.now() > until) {
-        this.error = { code: 'io', message: 'row feed: no page in time' };
-        return undefined;
-      }
-      Atomics.wait(this.counts, 0, this.received, 100);
+    const m = receiveBlocking(this.port, this.counts, PAGE_TIMEOUT_MS) as { page?: FeedPage; error?: string } | undefined;
+    if (m === undefined) {
+      this.error = { code: 'io', message: 'row feed: no page in time' };
+      return undefined;
     }
+    if (m.error !== undefined || !m.page) {
+      this.error = { code: 'io', message: `row feed: ${m.error ?? 'no rows'}` };
+      return undefined;
+    }
+    return m.page;
   }
 }
 
