@@ -33,7 +33,7 @@
 import type { CaptureReader } from '../recorder/capture/reader';
 import { forEachEvent } from '../recorder/capture/for-each-event';
 import type { TimelineItem, TrackDef } from '../recorder/timeline/items';
-import { Projector } from '../recorder/timeline/project';
+import { ARGS_READ, BYTES_READ, Projector } from '../recorder/timeline/project';
 import type { CounterPoint, FlowChain, FlowEnd, TimelineSlice, TimelineWindow, TrackInfo, TrackList } from './contract';
 
 interface RawSlice {
@@ -144,11 +144,13 @@ export function buildTimelineData(reader: CaptureReader, onProgress?: (done: num
   const projector = new Projector(sink, reader.meta().app);
   const effects: number[] = [];
   let firstTsNs = Infinity;
+  // Read as the export reads (a worker thread, only the bytes and args the projection uses):
+  // this pass needs nothing else of an event.
   const walked = forEachEvent(reader, undefined, undefined, onProgress, (seq, cause, e) => {
     if (cause !== null) effects.push(cause * SEQ_BITS + seq);
     if (e.tsNs < firstTsNs) firstTsNs = e.tsNs;
     projector.event(seq, cause, e);
-  });
+  }, BYTES_READ, ARGS_READ);
   if (!walked.ok) return { ok: false, error: walked.error.message };
   projector.finish(walked.value.lastTsNs);
   // A slice still open (dur -1) at the end ran to the end of the capture.

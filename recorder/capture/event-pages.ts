@@ -2,8 +2,9 @@
  * A capture's events for a one-pass consumer that reads only some byte fields (the
  * timeline: it decodes ioctl argument structs, and of every other byte array — memory
  * writes, command streams, frames, API buffers — it shows only the length), read by a
- * worker thread so that SQLite's stepping overlaps the consumer's work. The export's
- * hot path (export-capture.ts, through forEachEvent).
+ * worker thread so that SQLite's stepping overlaps the consumer's work. The hot path
+ * of the export, the API's timeline index and the Perfetto-shaped tables (through
+ * forEachEvent).
  *
  * Model
  * - event-pages-worker.mjs posts pages of WORKER_PAGE_EVENTS events, each one JSON text that

@@ -8,9 +8,10 @@
  * - with `bytesRead` (the kinds whose byte fields the consumer reads), event-pages.ts:
  *   a worker thread reads and the pages are decoded here, byte fields of the other
  *   kinds as zero-filled stand-ins of the right length, and of the kinds in `argsRead`
- *   only the args fields named there. The export uses it; a page
- *   the worker cannot carry exactly, or all that is left if the worker fails, comes
- *   through the reference decode instead.
+ *   only the args fields named there. The timeline's three consumers use it (the
+ *   export, the API's timeline index, the Perfetto-shaped tables: all they read is the
+ *   projection); a page the worker cannot carry exactly, or all that is left if the
+ *   worker fails, comes through the reference decode instead.
  */
 import type { TraceEvent } from '../../engine/trace/events';
 import { KindCursor } from './capture-cursor';

@@ -24,7 +24,7 @@ import type { CaptureReader, TempSchema } from '../capture/reader';
 import { forEachEvent } from '../capture/for-each-event';
 import type { ArgValue, Args, TimelineItem, TrackDef } from './items';
 import { rewriteExtractArgQuery, type RewrittenSql } from './extract-arg';
-import { Projector } from './project';
+import { ARGS_READ, BYTES_READ, Projector } from './project';
 
 export const PERFETTO_TABLES = ['slice', 'track', 'thread_track', 'process_track', 'thread', 'process', 'counter', 'counter_track', 'flow', 'args'] as const;
 
@@ -130,7 +130,8 @@ function build(reader: CaptureReader, temp: TempSchema, batchRows: number): { ok
     },
   };
   const projector = new Projector(sink, reader.meta().app);
-  const r = forEachEvent(reader, undefined, undefined, undefined, (seq, cause, e) => projector.event(seq, cause, e));
+  // Read as the export reads (a worker thread, only the bytes and args the projection uses).
+  const r = forEachEvent(reader, undefined, undefined, undefined, (seq, cause, e) => projector.event(seq, cause, e), BYTES_READ, ARGS_READ);
   if (!r.ok) return { ok: false, message: r.error.message };
   projector.finish(r.value.lastTsNs);
   // A slice never ended (dur -1) is staged in begin order, as the projection opened it.
