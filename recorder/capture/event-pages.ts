@@ -197,21 +197,10 @@ function parsePage(m: PageMessage, kindNames: readonly string[], bytesKinds: Rea
   }
   for (const i of m.blobRows) {
     const e = events[i] as Record<string, unknown>;
-    if (!putBlobs(e, bytesKinds.has(e.kind as string), m)) return undefined;
+    // In place; undefined when a reference names a blob the page did not bring.
+    if (blobValue(e, bytesKinds.has(e.kind as string), m) === undefined) return undefined;
   }
   return { events: events as TraceEvent[], causes: causes as (number | null)[], seqs: m.seqs, firstSeq: m.firstSeq };
-}
-
-/** Replaces the event's blob references in place; false when one names a blob the page did not bring. */
-function putBlobs(e: Record<string, unknown>, withBytes: boolean, m: PageMessage): boolean {
-  for (const k in e) {
-    const v = e[k];
-    if (typeof v !== 'object' || v === null) continue;
-    const r = blobValue(v, withBytes, m);
-    if (r === undefined) return false;
-    e[k] = r;
-  }
-  return true;
 }
 
 /** `v` with its blob references replaced (a reference itself becomes bytes), or undefined for a missing blob. */

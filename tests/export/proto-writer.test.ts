@@ -47,12 +47,13 @@ describe('ProtoWriter', () => {
     expect(bytes(w)).toEqual([0x12, ...leb128(utf8.length), ...utf8]);
   });
 
-  it.each([0, 5, 64, 65, 5000])('appends a %d-byte body from another writer', (n) => {
+  // Bodies of one varint field each 2 bytes: 0, 6, 64 and 66 bytes straddle the byte loop / set() switch at 64.
+  it.each([0, 3, 32, 33, 2500])('appends a body of %d fields from another writer', (n) => {
     const body = new ProtoWriter();
-    for (let i = 0; i < n; i++) body.bytesRaw(new Uint8Array([i & 0xff]));
+    for (let i = 0; i < n; i++) body.varintField(1, i & 0x7f);
     const w = new ProtoWriter();
     w.varintField(1, 7);
     w.append(body);
-    expect(bytes(w)).toEqual([0x08, 7, ...Array.from({ length: n }, (_, i) => i & 0xff)]);
+    expect(bytes(w)).toEqual([0x08, 7, ...Array.from({ length: n }, (_, i) => [0x08, i & 0x7f]).flat()]);
   });
 });

@@ -161,13 +161,6 @@ export class ProtoWriter {
     this.pos = at + n;
   }
 
-  /** Appends already-encoded fields (a message body built in another writer). */
-  bytesRaw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
-  }
-
   /** Starts a nested message; returns the mark `end` needs. */
   begin(field: number): number {
     this.tag(field, WT.LEN);
