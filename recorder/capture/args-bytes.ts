@@ -1,12 +1,13 @@
 /**
- * An event's args as UTF-8 JSON written straight into a byte buffer: exactly the bytes
- * of row-codec.ts's args text (its encoder is the reference; a test holds every sample
- * app's events to that), without building the text first. The writer's rows cross to
- * the commit thread as bytes (row-columns.ts); building each args string and then
- * copying it out cost ~35 ms per 56k stress events in concatenation, garbage and the
- * copy, most of which writing bytes directly avoids: keys are pre-encoded per kind,
- * integers are written digit by digit, and only strings and non-integers go through
- * a JS string.
+ * An event's args (row-codec.ts: every field but `kind` and `tsNs`, byte arrays as
+ * `{"$blob":id}`) as UTF-8 JSON written straight into a byte buffer: exactly the bytes
+ * of JSON.stringify's text (a test holds every sample app's events to that), without
+ * building the text first. The writer's rows cross to the commit thread as bytes
+ * (row-columns.ts); building each args string and then copying it out cost ~35 ms per
+ * 56k stress events in concatenation, garbage and the copy, most of which writing
+ * bytes directly avoids: keys are pre-encoded per kind, integers are written digit by
+ * digit, and only strings and non-integers go through a JS string. `argsText` gives
+ * the same as a string (row-codec's encodeEvent).
  *
  * Example: for hw.irq, `{ line: 2, status: 1 }` appends the 21 bytes of
  * `{"line":2,"status":1}` at `out.at`.
@@ -24,7 +25,7 @@ export interface ByteOut {
 
 export type ArgsBytesWriter = (e: Record<string, unknown>, blobs: BlobPut, out: ByteOut) => void;
 
-/** Fields that are columns, not args (row-codec.ts). */
+/** Fields that are columns, not args (row-codec.ts). Every field of a kind is required, so one key list per kind. */
 const COLUMN_FIELDS = new Set(['kind', 'tsNs']);
 const writers = new Map<string, ArgsBytesWriter>();
 
@@ -46,6 +47,25 @@ function compile(keys: readonly string[]): ArgsBytesWriter {
     }
     writeAscii(close, out);
   };
+}
+
+/** A growing buffer for argsText. */
+const scratch: ByteOut = {
+  bytes: Buffer.alloc(1024),
+  at: 0,
+  reserve(n) {
+    if (this.at + n <= this.bytes.length) return;
+    const bigger = Buffer.alloc(Math.max(this.at + n, this.bytes.length * 2));
+    this.bytes.copy(bigger, 0, 0, this.at);
+    this.bytes = bigger;
+  },
+};
+
+/** The args text of `e` (off the hot path: the writer writes bytes). */
+export function argsText(e: TraceEvent, blobs: BlobPut): string {
+  scratch.at = 0;
+  argsBytesWriterFor(e)(e as unknown as Record<string, unknown>, blobs, scratch);
+  return scratch.bytes.toString('utf8', 0, scratch.at);
 }
 
 const BLOB_OPEN = Buffer.from('{"$blob":');

@@ -18,6 +18,7 @@
  *      args: '{"pid":1,"bo":3,"offsetBytes":64,"bytes":{"$blob":1}}' }`.
  */
 import { eventKinds, type EventKind, type KindSpec, type TraceEvent } from '../../engine/trace/events';
+import { argsText } from './args-bytes';
 import { fail, ok, type Result } from './result';
 
 /** Where encoding puts byte arrays: returns the blob id holding `bytes`. */
@@ -49,78 +50,6 @@ export interface StoredRow {
   readonly args: string;
 }
 
-/** Event fields that are columns, not args. */
-const COLUMN_FIELDS = new Set(['kind', 'tsNs']);
-
-/**
- * One compiled args encoder per kind, generated from the first event of that kind:
- * every field of a kind is required, so all its events share one key set (the
- * round-trip tests on real runs hold the engine to that). Generated code reads each
- * field by name, so property access stays monomorphic — 3–4× faster than a generic
- * walk + JSON.stringify, with the same text. Example for hw.irq:
- *   (e, b) => '{"line":' + v(e["line"], b) + ',"status":' + v(e["status"], b) + '}'
- */
-export type ArgsEncoder = (e: Record<string, unknown>, blobs: BlobPut) => string;
-const argEncoders = new Map<string, ArgsEncoder>();
-
-function compileArgs(keys: readonly string[]): ArgsEncoder {
-  const parts = keys.filter((k) => !COLUMN_FIELDS.has(k))
-    .map((k, i) => `${JSON.stringify(`${i ? ',' : ''}${JSON.stringify(k)}:`)} + v(e[${JSON.stringify(k)}], b)`);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from field names only
-  const make = new Function('v', `return (e, b) => '{' + ${parts.length ? parts.join(' + ') : "''"} + '}';`) as (v: typeof jsonValue) => ArgsEncoder;
-  return make(jsonValue);
-}
-
-/** The args encoder of `e`'s kind, compiled on first use. */
-export function argsEncoderFor(e: TraceEvent): ArgsEncoder {
-  let argsOf = argEncoders.get(e.kind);
-  if (argsOf === undefined) argEncoders.set(e.kind, (argsOf = compileArgs(Object.keys(e))));
-  return argsOf;
-}
-
-/**
- * One value as JSON text, byte arrays replaced by blob references. Arrays and plain
- * objects are written directly (no intermediate copy for JSON.stringify); the text is
- * JSON.stringify's (undefined and non-finite numbers as it writes them).
- */
-function jsonValue(x: unknown, blobs: BlobPut): string {
-  switch (typeof x) {
-    case 'number':
-      return Number.isFinite(x) ? `${x}` : 'null';
-    case 'string':
-      return JSON.stringify(x);
-    case 'boolean':
-      return x ? 'true' : 'false';
-    case 'object':
-      if (x === null) return 'null';
-      if (x instanceof Uint8Array) return `{"$blob":${blobs.put(x)}}`;
-      if (Array.isArray(x)) {
-        let s = '[';
-        for (let i = 0; i < x.length; i++) {
-          const v: unknown = x[i];
-          s += (i ? ',' : '') + (v === undefined || typeof v === 'function' ? 'null' : jsonValue(v, blobs));
-        }
-        return `${s}]`;
-      }
-      return jsonObject(x as Record<string, unknown>, blobs);
-    default:
-      return 'null';
-  }
-}
-
-function jsonObject(o: Record<string, unknown>, blobs: BlobPut): string {
-  let s = '{';
-  let first = true;
-  for (const k in o) {
-    if (!Object.hasOwn(o, k)) continue;
-    const v = o[k];
-    if (v === undefined || typeof v === 'function') continue;
-    s += `${first ? '' : ','}${JSON.stringify(k)}:${jsonValue(v, blobs)}`;
-    first = false;
-  }
-  return `${s}}`;
-}
-
 export function encodeEvent(e: TraceEvent, blobs: BlobPut): EncodedRow {
   const spec = eventKinds[e.kind] as KindSpec<EventKind>;
   const r = spec.row(e as never);
@@ -128,7 +57,7 @@ export function encodeEvent(e: TraceEvent, blobs: BlobPut): EncodedRow {
   const { durNs, pid } = rec;
   return {
     tsNs: e.tsNs, durNs: typeof durNs === 'number' ? durNs : null, pid: typeof pid === 'number' ? pid : null, tid: r.tid,
-    layer: spec.layer, kind: e.kind, object: r.object, args: argsEncoderFor(e)(rec, blobs),
+    layer: spec.layer, kind: e.kind, object: r.object, args: argsText(e, blobs),
   };
 }
 
