@@ -114,10 +114,14 @@ export interface WriterSummary {
 }
 
 
-/** What append needs per kind: the kind's id in this file, its row() and its compiled args encoder. */
+/** What append needs per kind: the kind's id in this file, its row(), its compiled args encoder and its object cache. */
 interface KindEntry {
   readonly id: number;
   readonly row: (e: TraceEvent) => EventRow;
+  /** KindSpec.objectKey, when the kind has one. */
+  readonly objectKey: ((e: TraceEvent) => number | string) | undefined;
+  /** Object ids by objectKey (cleared with objectIds). */
+  readonly objectByKey: Map<number | string, number>;
   args: ArgsBytesWriter | undefined;
 }
 
@@ -157,8 +161,11 @@ export class CaptureWriter implements TraceSink, BlobPut {
     this.onCommit = options.onCommit;
     const kinds = new Map<string, KindEntry>();
     for (const [kind, id] of kindIds) {
-      const spec = eventKinds[kind as EventKind] as { row(e: TraceEvent): EventRow } | undefined;
-      if (spec) kinds.set(kind, { id, row: (e) => spec.row(e), args: undefined });
+      const spec = eventKinds[kind as EventKind] as { row(e: TraceEvent): EventRow; objectKey?(e: TraceEvent): number | string } | undefined;
+      if (spec) {
+        const objectKey = spec.objectKey === undefined ? undefined : (e: TraceEvent) => spec.objectKey!(e);
+        kinds.set(kind, { id, row: (e) => spec.row(e), objectKey, objectByKey: new Map(), args: undefined });
+      }
     }
     this.kinds = kinds;
     this.commits = startCommits(path, db, { indexes: INDEXES_V2, lookupIndexes: LOOKUP_INDEXES_V2 }, {
@@ -218,24 +225,33 @@ export class CaptureWriter implements TraceSink, BlobPut {
     if (this.failure !== undefined) return seq;
     const k = this.kinds.get(event.kind);
     if (k === undefined) throw new Error(`event kind '${event.kind}' is not in eventKinds`);
-    const r = k.row(event);
-    let objectId: number | null = null;
-    if (r.object !== null) {
-      objectId = this.objectIds.get(r.object) ?? null;
-      if (objectId === null) {
-        objectId = (this.lookups ? this.lookUp('object', r.object) : undefined) ?? null;
-        if (objectId === null) {
-          objectId = ++this.objectCount;
-          this.pendingObjects.push(objectId, r.object);
-        }
-        this.objectIds.set(r.object, objectId);
-      }
+    let objectId: number | null;
+    if (k.objectKey !== undefined) {
+      const key = k.objectKey(event);
+      objectId = k.objectByKey.get(key) ?? null;
+      if (objectId === null) k.objectByKey.set(key, (objectId = this.objectId(k.row(event).object!)));
+    } else {
+      const r = k.row(event);
+      objectId = r.object === null ? null : this.objectId(r.object);
+      if (r.tid !== null) this.pendingTids.push(r.tid, seq);
     }
     (k.args ??= argsBytesWriterFor(event))(event as unknown as Record<string, unknown>, this.blobs, this.pendingRows);
     this.pendingRows.endRow(event.tsNs, k.id, objectId, causeSeq);
-    if (r.tid !== null) this.pendingTids.push(r.tid, seq);
     if (this.pendingRows.full || this.blobs.pendingBytes >= this.batchBlobBytes) this.handOver();
     return seq;
+  }
+
+  /** The id of the object named `name`, adding it if new (committed with the next batch). */
+  private objectId(name: string): number {
+    let id = this.objectIds.get(name);
+    if (id !== undefined) return id;
+    id = this.lookups ? this.lookUp('object', name) : undefined;
+    if (id === undefined) {
+      id = ++this.objectCount;
+      this.pendingObjects.push(id, name);
+    }
+    this.objectIds.set(name, id);
+    return id;
   }
 
   /** BlobPut: the id of the blob holding `bytes`, adding it if new (committed with the next batch). */
@@ -299,7 +315,10 @@ export class CaptureWriter implements TraceSink, BlobPut {
       this.lookups = { blob: db.prepare('SELECT id FROM blobs WHERE hash = ?').pluck(), object: db.prepare('SELECT id FROM objects WHERE name = ?').pluck() };
     }
     this.blobs.forgetIfOver(this.maxDedupKeys);
-    if (this.objectIds.size > this.maxDedupKeys) this.objectIds.clear();
+    if (this.objectIds.size > this.maxDedupKeys) {
+      this.objectIds.clear();
+      for (const k of this.kinds.values()) k.objectByKey.clear();
+    }
     if (this.checkpointParts.size > this.maxDedupKeys) this.checkpointParts.clear();
   }
 
