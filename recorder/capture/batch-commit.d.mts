@@ -13,7 +13,7 @@ export interface Batch {
     readonly bytes: Uint8Array;
     readonly argsEnd: Int32Array;
   };
-  /** id, hash, size_bytes, codec, data per new blob. */
+  /** id, hash (null: the committer computes it), size_bytes, data (uncompressed) per new blob (blob-store.ts). */
   readonly blobs: readonly unknown[];
   /** id, name per new object. */
   readonly objects: readonly unknown[];
@@ -38,10 +38,12 @@ export declare function openForCommits(path: string, maxSizeBytes: number | unde
 export declare function tuneForCommits(db: Database.Database, maxSizeBytes: number | undefined, pageSizeBytes: number): void;
 
 export declare class BatchCommitter {
-  constructor(path: string, db: Database.Database, sql: CommitSql);
+  constructor(path: string, db: Database.Database, sql: CommitSql, compressMinBytes: number | undefined);
   readonly db: Database.Database;
   failure: string | undefined;
   committedSeq: number;
+  /** Bytes stored for the blobs committed so far. */
+  storedBlobBytes: number;
   commit(batch: Batch): boolean;
   checkpointRow(seq: number, stateHash: string, snapshotBlob: number): void;
   buildLookupIndexes(lastSeq: number): void;

@@ -11,6 +11,7 @@
 // `failure`, and every later batch or checkpoint row is dropped, so the file holds
 // exactly the batches committed before it.
 import Database from 'better-sqlite3';
+import { blobHash, storeBlob } from './blob-encode.mjs';
 
 /** Bound values per event row: ts_ns, kind_id, object_id, cause_seq, args (seq is the rowid). */
 const EVENT_COLUMNS = ['ts_ns', 'kind_id', 'object_id', 'cause_seq', 'args'];
@@ -58,6 +59,27 @@ export class RowInserter {
   }
 }
 
+/**
+ * The blob rows' bound values, flat (BLOB_COLUMNS per row), from the writer's pending
+ * blobs (blob-store.ts: id, hash or null, size_bytes, data): hashed where the writer
+ * left it, compressed where that pays. Returns the stored bytes too.
+ */
+function blobValues(pending, compressMinBytes) {
+  const values = new Array((pending.length / 4) * BLOB_COLUMNS.length);
+  let storedBytes = 0;
+  for (let i = 0, j = 0; i < pending.length; i += 4) {
+    const data = pending[i + 3];
+    const stored = storeBlob(data, compressMinBytes);
+    values[j++] = pending[i];
+    values[j++] = pending[i + 1] ?? blobHash(data);
+    values[j++] = pending[i + 2];
+    values[j++] = stored.codec;
+    values[j++] = stored.data;
+    storedBytes += stored.data.length;
+  }
+  return { values, storedBytes };
+}
+
 /** The event rows' bound values, flat (EVENT_COLUMNS per row), from their columns (row-columns.ts: NaN is null). */
 function rowValues(rows) {
   const { count, tsNs, kindId, objectId, causeSeq, argsEnd } = rows;
@@ -103,13 +125,17 @@ export class BatchCommitter {
   /**
    * @param db the writer's connection (openForCommits, or create's own)
    * @param sql { indexes, lookupIndexes }: the statements finish and forgetting keys run (schema.ts)
+   * @param compressMinBytes blobs at least this big are compressed (blob-encode.mjs; undefined: its default)
    */
-  constructor(path, db, sql) {
+  constructor(path, db, sql, compressMinBytes) {
     this.path = path;
     this.db = db;
     this.sql = sql;
+    this.compressMinBytes = compressMinBytes;
     this.failure = undefined;
     this.committedSeq = 0;
+    /** Bytes stored for the blobs committed so far (compressed or not). */
+    this.storedBlobBytes = 0;
     this.lookupsBuilt = false;
     const events = new RowInserter(db, 'event_rows', EVENT_COLUMNS, EVENT_PLACEHOLDERS);
     const blobs = new RowInserter(db, 'blobs', BLOB_COLUMNS);
@@ -117,8 +143,8 @@ export class BatchCommitter {
     const setTid = db.prepare('UPDATE event_rows SET tid = ? WHERE seq = ?');
     const lastSeq = db.prepare('SELECT max(seq) FROM event_rows').pluck();
     this.insertCheckpoint = db.prepare('INSERT INTO checkpoints (seq, state_hash, snapshot_blob) VALUES (?, ?, ?)');
-    this.transaction = db.transaction((batch) => {
-      blobs.insert(batch.blobs);
+    this.transaction = db.transaction((batch, blobRows) => {
+      blobs.insert(blobRows);
       objects.insert(batch.objects);
       events.insert(rowValues(batch.rows));
       const tids = batch.tids;
@@ -131,12 +157,15 @@ export class BatchCommitter {
   /** Commits one batch as one transaction; returns whether it did (false once failed). */
   commit(batch) {
     if (this.failure !== undefined) return false;
+    let blobs;
     try {
-      this.transaction(batch);
+      blobs = blobValues(batch.blobs, this.compressMinBytes);
+      this.transaction(batch, blobs.values);
     } catch (err) {
       this.failure = `writing events up to seq ${batch.lastSeq} failed: ${err.message}`;
       return false;
     }
+    this.storedBlobBytes += blobs.storedBytes;
     if (batch.rows.count > 0) this.committedSeq = batch.lastSeq;
     return true;
   }

@@ -1,13 +1,14 @@
 /**
  * The writer's blob deduplication: each distinct payload gets one id and one row,
  * however many events carry it. Rows wait in `pending` (flat: id, hash, size_bytes,
- * codec, data) until the writer's next commit.
+ * data — a copy of the payload) until the writer's next commit; the committer
+ * (batch-commit.mjs) compresses them and fills in a missing hash.
  *
  * Keys: payloads up to SMALL_KEY_BYTES (ioctl argument structs, user copies — on the
  * stress stream 20k of 22k references, 10k of them distinct) are keyed by their own
- * bytes as a latin1 string, so a repeat costs no hashing; larger ones are keyed by
- * their SHA-256, which the `hash` column needs anyway. The SHA-256 (engine/base/hash.ts,
- * 128 bits, hex) is computed once per distinct payload. A 32-bit FNV-1a key confirmed
+ * bytes as a latin1 string, so a repeat costs no hashing, and their SHA-256 is left
+ * to the committer (hash null); larger ones are keyed by their SHA-256 (blob-encode.mjs,
+ * 128 bits, hex), which the `hash` column then reuses. A 32-bit FNV-1a key confirmed
  * byte for byte measured the same as the latin1 key (~11 ms CPU for the 20k small
  * references on a loaded machine), so the simpler key stays.
  *
@@ -22,49 +23,49 @@
  * Example: `put(Uint8Array.of(1, 2))` → 1, `put(Uint8Array.of(1, 2))` → 1 again,
  * `put(Uint8Array.of(3))` → 2; `pending` then holds two rows.
  */
-import { hash as oneShotHash } from 'node:crypto';
-import { encodeBlob } from './blob-codec';
+import { blobHash } from './blob-encode.mjs';
 import type { BlobPut } from './row-codec';
 
 /** Payloads up to this size are deduplicated by their bytes, without hashing. */
 export const SMALL_KEY_BYTES = 64;
 
-const contentHash = (bytes: Uint8Array): string => oneShotHash('sha256', bytes, 'hex').slice(0, 32);
-
 export class BlobStore implements BlobPut {
-  /** Flat bound values of the blobs not yet committed: id, hash, size_bytes, codec, data. */
+  /** The blobs not yet committed, flat: id, hash (null: the committer's to compute), size_bytes, data. */
   pending: unknown[] = [];
-  /** Stored bytes in `pending` (the writer flushes early past a limit). */
+  /** Payload bytes in `pending` (the writer flushes early past a limit). */
   pendingBytes = 0;
   /** Blobs stored so far; the last id given. */
   count = 0;
   /** Byte fields put, and their total size, before deduplication. */
   refs = 0;
   refBytes = 0;
-  /** Uncompressed bytes of the distinct blobs / bytes stored for them. */
+  /** Uncompressed bytes of the distinct blobs. */
   distinctBytes = 0;
-  storedBytes = 0;
   private readonly small = new Map<string, number>();
   private readonly big = new Map<string, number>();
   /** Set once keys have been forgotten: a miss may then be a payload already in the file. */
   private forgotten = false;
 
   constructor(
-    private readonly compressMinBytes?: number,
     /** The id of the committed blob with this hash, if any (used once keys have been forgotten). */
     private readonly lookup?: (hash: string) => number | undefined,
   ) {}
 
-  put(bytes: Uint8Array): number {
+  /** The id of `bytes`' blob, adding it if new. `knownHash`: their blobHash, when the caller has it already (checkpoint parts). */
+  put(bytes: Uint8Array, knownHash?: string): number {
     this.refs++;
     this.refBytes += bytes.length;
     const small = bytes.length <= SMALL_KEY_BYTES;
-    const key = small ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1') : contentHash(bytes);
+    const key = small ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1') : (knownHash ?? blobHash(bytes));
     const map = small ? this.small : this.big;
     const known = map.get(key);
     if (known !== undefined) return known;
-    const hash = small ? contentHash(bytes) : key;
-    const id = (this.forgotten ? this.lookup?.(hash) : undefined) ?? this.add(bytes, hash);
+    let id: number | undefined;
+    if (this.forgotten) {
+      // A miss may be a payload committed before the keys were dropped: look it up by hash.
+      const hash = small ? blobHash(bytes) : key;
+      id = this.lookup?.(hash) ?? this.add(bytes, hash);
+    } else id = this.add(bytes, small ? null : key);
     map.set(key, id);
     return id;
   }
@@ -92,13 +93,12 @@ export class BlobStore implements BlobPut {
     return rows;
   }
 
-  private add(bytes: Uint8Array, hash: string): number {
+  private add(bytes: Uint8Array, hash: string | null): number {
     const id = ++this.count;
-    const stored = encodeBlob(bytes, this.compressMinBytes);
-    this.pending.push(id, hash, bytes.length, stored.codec, stored.data);
-    this.pendingBytes += stored.data.length;
+    // A copy: the caller's bytes may change before the batch is committed.
+    this.pending.push(id, hash, bytes.length, bytes.slice());
+    this.pendingBytes += bytes.length;
     this.distinctBytes += bytes.length;
-    this.storedBytes += stored.data.length;
     return id;
   }
 }

@@ -37,6 +37,8 @@ export interface Commits {
   readonly committedSeq: number;
   /** Why commits stopped (sticky), if they did. */
   readonly failure: string | undefined;
+  /** Bytes stored for the committed blobs, compressed or not (known once finished). */
+  readonly storedBlobBytes: number;
   /** A connection to look committed blobs and objects up in (after `drain`). */
   readonly readDb: Database.Database;
   /** Indexes, final meta row, journal switch, close; the error to report, if any. */
@@ -54,6 +56,8 @@ const DEAD = 3;
 
 export interface CommitPlacement {
   readonly maxSizeBytes: number | undefined;
+  /** Blobs at least this big are compressed (undefined: blob-encode.mjs's default). */
+  readonly compressMinBytes: number | undefined;
   /** Commit in the writer's thread (default: the commit thread). */
   readonly inline: boolean;
 }
@@ -66,10 +70,10 @@ export interface CommitPlacement {
 export function startCommits(path: string, db: Database.Database, sql: CommitSql, placement: CommitPlacement): Commits {
   if (!placement.inline) {
     const worker = commitThread();
-    if (worker) return new ThreadCommits(worker, path, db, sql, placement.maxSizeBytes);
+    if (worker) return new ThreadCommits(worker, path, db, sql, placement);
   }
   tuneForCommits(db, placement.maxSizeBytes, PAGE_SIZE_BYTES);
-  return new InlineCommits(new BatchCommitter(path, db, sql));
+  return new InlineCommits(new BatchCommitter(path, db, sql, placement.compressMinBytes));
 }
 
 class InlineCommits implements Commits {
@@ -99,6 +103,10 @@ class InlineCommits implements Commits {
 
   get failure(): string | undefined {
     return this.committer.failure;
+  }
+
+  get storedBlobBytes(): number {
+    return this.committer.storedBlobBytes;
   }
 
   finish(state: 'complete' | 'aborted', error: string | undefined, eventCount: number, finishedAt: string, writerFailure: string | undefined): string | undefined {
@@ -140,17 +148,20 @@ class ThreadCommits implements Commits {
   private readonly seq: BigInt64Array;
   private sent = 0;
   private failed: string | undefined;
-  private finished: { error?: string } | undefined;
+  private finished: { error?: string; storedBlobBytes: number } | undefined;
   private db: Database.Database | undefined;
 
-  constructor(private readonly thread: ThreadState, path: string, db: Database.Database, sql: CommitSql, maxSizeBytes: number | undefined) {
+  constructor(private readonly thread: ThreadState, path: string, db: Database.Database, sql: CommitSql, placement: CommitPlacement) {
     const shared = new SharedArrayBuffer(24);
     this.ctl = new Int32Array(shared, 0, 4);
     this.seq = new BigInt64Array(shared, 16, 1);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.db = db;
-    thread.worker.postMessage({ type: 'open', id: ++thread.writers, path, maxSizeBytes, pageSizeBytes: PAGE_SIZE_BYTES, sql, shared, port: port2 }, [port2]);
+    thread.worker.postMessage({
+      type: 'open', id: ++thread.writers, path, maxSizeBytes: placement.maxSizeBytes, compressMinBytes: placement.compressMinBytes,
+      pageSizeBytes: PAGE_SIZE_BYTES, sql, shared, port: port2,
+    }, [port2]);
   }
 
   submit(batch: Batch): void {
@@ -179,6 +190,10 @@ class ThreadCommits implements Commits {
 
   get committedSeq(): number {
     return Number(Atomics.load(this.seq, 0));
+  }
+
+  get storedBlobBytes(): number {
+    return this.finished?.storedBlobBytes ?? 0;
   }
 
   get failure(): string | undefined {
@@ -222,9 +237,9 @@ class ThreadCommits implements Commits {
   /** Takes the thread's replies (a failure, the finish result) off the port. */
   private readReplies(): void {
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
-      const reply = m.message as { failure?: string; finished?: boolean; error?: string };
+      const reply = m.message as { failure?: string; finished?: boolean; error?: string; storedBlobBytes?: number };
       if (reply.failure !== undefined) this.failed ??= reply.failure;
-      if (reply.finished) this.finished = { error: reply.error ?? undefined };
+      if (reply.finished) this.finished = { error: reply.error ?? undefined, storedBlobBytes: reply.storedBlobBytes ?? 0 };
     }
     if (this.failed === undefined && Atomics.load(this.ctl, DEAD) !== 0 && !this.finished) this.failed = 'the commit thread ended unexpectedly';
   }

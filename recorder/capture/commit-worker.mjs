@@ -7,7 +7,7 @@
 // handling each message the thread bumps ctl[DONE] and wakes the writer (Atomics), so
 // the writer can wait for "everything I sent is done" without an event loop. The first
 // failure sets ctl[FAILED] and posts { failure } on the port; `finish` posts
-// { finished, error }. If the thread ends for any reason, every open writer's
+// { finished, error, storedBlobBytes }. If the thread ends for any reason, every open writer's
 // ctl[DEAD] is set, so none waits forever.
 import { parentPort } from 'node:worker_threads';
 import { BatchCommitter, openForCommits } from './batch-commit.mjs';
@@ -40,7 +40,7 @@ parentPort.on('message', (m) => {
   let committer;
   let reported = false;
   try {
-    committer = new BatchCommitter(m.path, openForCommits(m.path, m.maxSizeBytes, m.pageSizeBytes), m.sql);
+    committer = new BatchCommitter(m.path, openForCommits(m.path, m.maxSizeBytes, m.pageSizeBytes), m.sql, m.compressMinBytes);
   } catch (err) {
     committer = undefined;
     reported = true;
@@ -73,7 +73,7 @@ parentPort.on('message', (m) => {
       } else if (msg.type === 'finish') {
         reportFailure();
         const error = committer.finish(msg.state, msg.error, msg.eventCount, msg.finishedAt, msg.writerFailure);
-        port.postMessage({ finished: true, error });
+        port.postMessage({ finished: true, error, storedBlobBytes: committer.storedBlobBytes });
       }
     } catch (err) {
       // Not expected (the committer catches SQLite's errors); never leave the writer waiting.

@@ -77,7 +77,7 @@ export interface WriterOptions {
   readonly batchRows?: number;
   /** New blob bytes that force a flush before batchRows is reached (default 16 MiB). */
   readonly batchBlobBytes?: number;
-  /** Blobs at least this big are compressed (blob-codec.ts). */
+  /** Blobs at least this big are compressed (blob-encode.mjs). */
   readonly compressMinBytes?: number;
   /** Called after each committed batch with the last seq it holds. */
   readonly onCommit?: (committedSeq: number) => void;
@@ -157,7 +157,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
     this.pendingRows = new RowColumns(this.batchRows);
     this.batchBlobBytes = options.batchBlobBytes ?? 16 << 20;
     this.maxDedupKeys = options.maxDedupKeys ?? 1 << 18;
-    this.blobs = new BlobStore(options.compressMinBytes, (hash) => this.lookUp('blob', hash));
+    this.blobs = new BlobStore((hash) => this.lookUp('blob', hash));
     this.onCommit = options.onCommit;
     const kinds = new Map<string, KindEntry>();
     for (const [kind, id] of kindIds) {
@@ -169,7 +169,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
     }
     this.kinds = kinds;
     this.commits = startCommits(path, db, { indexes: INDEXES_V2, lookupIndexes: LOOKUP_INDEXES_V2 }, {
-      maxSizeBytes: options.maxSizeBytes, inline: options.commitThread === false,
+      maxSizeBytes: options.maxSizeBytes, compressMinBytes: options.compressMinBytes, inline: options.commitThread === false,
     });
   }
 
@@ -348,7 +348,8 @@ export class CaptureWriter implements TraceSink, BlobPut {
     if (this.failure !== undefined || this.seq === this.lastCheckpointSeq) return false;
     for (const [hash, bytes] of parts) {
       if (this.checkpointParts.has(hash)) continue;
-      this.put(bytes);
+      // A part's key is hashBytes(bytes), the blob hash itself: not hashed again.
+      this.blobs.put(bytes, hash);
       this.checkpointParts.add(hash);
     }
     const manifestBlob = this.put(manifest);
@@ -369,7 +370,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
     if (problem !== undefined) return fail('io', problem);
     return ok({
       path: this.path, state, events: this.seq, blobs: this.blobs.count, blobRefs: this.blobs.refs, blobRefBytes: this.blobs.refBytes,
-      blobBytes: this.blobs.distinctBytes, storedBlobBytes: this.blobs.storedBytes,
+      blobBytes: this.blobs.distinctBytes, storedBlobBytes: this.commits.storedBlobBytes,
     });
   }
 }

@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { appByName } from '../../engine/apps/catalogue';
 import { runApp } from '../../engine/session';
+import { hashBytes } from '../../engine/base/hash';
 import { MemorySink } from '../../engine/trace/sink';
+import { decodeBlob } from '../../recorder/capture/blob-codec';
 import { CaptureWriter, type WriterOptions } from '../../recorder/capture/writer';
 import { recordApp } from '../../recorder/record-session';
 import { tableContentHash, tempDir, testInfo } from '../support/capture-files';
@@ -42,6 +44,36 @@ describe('the commit thread', () => {
       const checkpoints = checkpointRows(threaded);
       expect(checkpoints.length).toBeGreaterThan(3);
       expect(checkpoints).toEqual(checkpointRows(inline));
+    }
+  });
+
+  it('hashes and compresses blobs in the thread as in the writer thread: every hash is its bytes\' hash, the summary counts the stored bytes', () => {
+    for (const commitThread of [true, false]) {
+      const path = tmp.path(`blobs-${commitThread}.tfcap`);
+      const r = recordApp(appByName('vkcube')!, { seed: 2, frames: 2 }, path, { engineVersion: 'test', writer: { batchRows: 200, commitThread } });
+      if (!r.ok) throw new Error(r.error.message);
+      const db = new Database(path, { readonly: true });
+      const rows = db.prepare('SELECT hash, size_bytes, codec, data FROM blobs').raw(true).all() as Array<[string, number, string, Buffer]>;
+      db.close();
+      const codecs = new Set(rows.map((b) => b[2]));
+      expect(codecs).toEqual(new Set(['raw', 'zstd']));
+      for (const [hash, size, codec, data] of rows) {
+        const bytes = decodeBlob(codec, data);
+        expect(bytes.length).toBe(size);
+        expect(hash).toBe(hashBytes(bytes));
+      }
+      const w = CaptureWriter.create(tmp.path(`blobs-summary-${commitThread}.tfcap`), testInfo('vkcube'), { commitThread });
+      if (!w.ok) throw new Error(w.error.message);
+      const sink = new MemorySink();
+      runApp(appByName('vkcube')!, { sink, seed: 2, frames: 2 });
+      sink.events.forEach((e) => w.value.append(e));
+      const done = w.value.finish('complete');
+      if (!done.ok) throw new Error(done.error.message);
+      const file = new Database(tmp.path(`blobs-summary-${commitThread}.tfcap`), { readonly: true });
+      const stored = file.prepare('SELECT sum(length(data)) FROM blobs').pluck().get() as number;
+      file.close();
+      expect(done.value.storedBlobBytes).toBe(stored);
+      expect(stored).toBeLessThan(done.value.blobBytes);
     }
   });
 
