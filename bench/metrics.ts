@@ -7,7 +7,7 @@
  */
 import { Rng } from '../engine/base/rng.js';
 import { Sim } from '../engine/base/sim.js';
-import { blobCompressionRatio, blobDedupRatio, bytesPerEvent, ingestEventsPerS, ingestVsRawSqliteRatio } from './capture-metrics.js';
+import { blobCompressionRatio, blobDedupRatio, bytesPerEvent, ingestEventsPerS, ingestVsRawSqliteRatio, rawSqliteEventsPerS } from './capture-metrics.js';
 import { memoryTrackingOverheadRatio, vkcubeEventsPerFrame, vkcubeFramesPerS } from './app-metrics.js';
 import { recordOverheadRatio } from './record-metrics.js';
 import { bisect1mS, diff1mPeakRssMb, diff1mS } from './diff-metrics.js';
@@ -59,7 +59,7 @@ export const simEventsPerS: Metric = {
 export const metrics: readonly Metric[] = validateRegistry([
   simEventsPerS, csInstructionsPerS, shaderInstructionsPerS, pixelsPerS, ioctlsPerS,
   vkcubeFramesPerS, vkcubeEventsPerFrame, memoryTrackingOverheadRatio,
-  ingestEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
+  ingestEventsPerS, rawSqliteEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
   recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
   timelineIndexBuildS, timelineQueryMsMedian, timelineQueryFullMs, eventPageMsMedian, firstPaintMs,
   loadRequestsPerS, loadP99Ms, diff1mS, diff1mPeakRssMb, bisect1mS,
