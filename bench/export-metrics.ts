@@ -5,8 +5,15 @@
  * - export_mb_per_s: trace bytes written per second;
  * - export_peak_rss_mb: the exporting process's peak resident set (a fresh child
  *   process, so it is the export's own; target ≤ 300 MB: the export streams).
+ * - raw_scan_events_per_s: every event row of the same capture read (the columns the
+ *   export reads) and its args JSON parsed, on one thread, nothing else — the floor
+ *   of reading this format here. An export does that and projects and encodes each
+ *   event; with the reading on one core and the rest on the other it cannot pass
+ *   this rate, and on two cores in all it stays below 2 ÷ (1 / this rate + the
+ *   projection and encoding's seconds per event).
  */
 import { execFileSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,4 +80,23 @@ export const exportPeakRssMb: Metric = {
   target: { max: 300 },
   doc: 'peak RSS of the exporting process, same export',
   run: () => exportOnce().maxRssMb,
+};
+
+export const rawScanEventsPerS: Metric = {
+  name: 'raw_scan_events_per_s',
+  unit: 'events/s',
+  doc: 'the 1M-event capture: every event row read and its args parsed, one thread, nothing else',
+  run: () => {
+    const db = new Database(bigCapture(), { readonly: true });
+    try {
+      const t0 = performance.now();
+      let events = 0;
+      for (const row of db.prepare('SELECT seq, ts_ns, kind_id, object_id, cause_seq, args FROM event_rows').raw().iterate() as Iterable<unknown[]>) {
+        if (JSON.parse(row[5] as string) !== null) events++;
+      }
+      return events / ((performance.now() - t0) / 1e3);
+    } finally {
+      db.close();
+    }
+  },
 };

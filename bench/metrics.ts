@@ -11,7 +11,7 @@ import { blobCompressionRatio, blobDedupRatio, bytesPerEvent, ingestEventsPerS, 
 import { memoryTrackingOverheadRatio, vkcubeEventsPerFrame, vkcubeFramesPerS } from './app-metrics.js';
 import { recordOverheadRatio } from './record-metrics.js';
 import { bisect1mS, diff1mPeakRssMb, diff1mS } from './diff-metrics.js';
-import { exportEventsPerS, exportMbPerS, exportPeakRssMb } from './export-metrics.js';
+import { exportEventsPerS, exportMbPerS, exportPeakRssMb, rawScanEventsPerS } from './export-metrics.js';
 import { eventPageMsMedian, timelineIndexBuildS, timelineQueryFullMs, timelineQueryMsMedian } from './api-metrics.js';
 import { firstPaintMs } from './ui-metrics.js';
 import { loadP99Ms, loadRequestsPerS } from './load-metrics.js';
@@ -60,7 +60,7 @@ export const metrics: readonly Metric[] = validateRegistry([
   simEventsPerS, csInstructionsPerS, shaderInstructionsPerS, pixelsPerS, ioctlsPerS,
   vkcubeFramesPerS, vkcubeEventsPerFrame, memoryTrackingOverheadRatio,
   ingestEventsPerS, rawSqliteEventsPerS, ingestVsRawSqliteRatio, bytesPerEvent, blobDedupRatio, blobCompressionRatio,
-  recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb,
+  recordOverheadRatio, exportEventsPerS, exportMbPerS, exportPeakRssMb, rawScanEventsPerS,
   timelineIndexBuildS, timelineQueryMsMedian, timelineQueryFullMs, eventPageMsMedian, firstPaintMs,
   loadRequestsPerS, loadP99Ms, diff1mS, diff1mPeakRssMb, bisect1mS,
   record10mPeakRssMb, replay10mPeakRssMb, export10mPeakRssMb, diff10mPeakRssMb,
