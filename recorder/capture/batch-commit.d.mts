@@ -13,8 +13,13 @@ export interface Batch {
     readonly bytes: Uint8Array;
     readonly argsEnd: Int32Array;
   };
-  /** id, hash (null: the committer computes it), size_bytes, data (uncompressed) per new blob (blob-store.ts). */
-  readonly blobs: readonly unknown[];
+  /** The new blobs (blob-columns.ts): ids from firstId, payloads end to end in bytes, hash or null (the committer computes it). */
+  readonly blobs: {
+    readonly firstId: number;
+    readonly bytes: Uint8Array;
+    readonly ends: readonly number[];
+    readonly hashes: ReadonlyArray<string | null>;
+  };
   /** id, name per new object. */
   readonly objects: readonly unknown[];
   /** (tid, seq) pairs for the rows that know their app thread. */

@@ -60,19 +60,21 @@ export class RowInserter {
 }
 
 /**
- * The blob rows' bound values, flat (BLOB_COLUMNS per row), from the writer's pending
- * blobs (blob-store.ts: id, hash or null, size_bytes, data): hashed where the writer
- * left it, compressed where that pays. Returns the stored bytes too.
+ * The blob rows' bound values, flat (BLOB_COLUMNS per row), from the writer's new
+ * blobs (blob-columns.ts): hashed where the writer left it, compressed where that
+ * pays. Returns the stored bytes too.
  */
-function blobValues(pending, compressMinBytes) {
-  const values = new Array((pending.length / 4) * BLOB_COLUMNS.length);
+function blobValues(blobs, compressMinBytes) {
+  const { firstId, hashes, ends } = blobs;
+  const bytes = Buffer.from(blobs.bytes.buffer, blobs.bytes.byteOffset, blobs.bytes.byteLength);
+  const values = new Array(ends.length * BLOB_COLUMNS.length);
   let storedBytes = 0;
-  for (let i = 0, j = 0; i < pending.length; i += 4) {
-    const data = pending[i + 3];
+  for (let i = 0, j = 0, at = 0; i < ends.length; i++) {
+    const data = bytes.subarray(at, (at = ends[i]));
     const stored = storeBlob(data, compressMinBytes);
-    values[j++] = pending[i];
-    values[j++] = pending[i + 1] ?? blobHash(data);
-    values[j++] = pending[i + 2];
+    values[j++] = firstId + i;
+    values[j++] = hashes[i] ?? blobHash(data);
+    values[j++] = data.length;
     values[j++] = stored.codec;
     values[j++] = stored.data;
     storedBytes += stored.data.length;

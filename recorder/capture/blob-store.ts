@@ -1,7 +1,7 @@
 /**
  * The writer's blob deduplication: each distinct payload gets one id and one row,
- * however many events carry it. Rows wait in `pending` (flat: id, hash, size_bytes,
- * data — a copy of the payload) until the writer's next commit; the committer
+ * however many events carry it. New payloads wait in `pending` (blob-columns.ts: a
+ * copy of each, and its hash or null) until the writer's next commit; the committer
  * (batch-commit.mjs) compresses them and fills in a missing hash.
  *
  * Keys: payloads up to SMALL_KEY_BYTES (ioctl argument structs, user copies — on the
@@ -21,8 +21,9 @@
  * Uncommitted payloads are never forgotten (forgetting happens after a commit).
  *
  * Example: `put(Uint8Array.of(1, 2))` → 1, `put(Uint8Array.of(1, 2))` → 1 again,
- * `put(Uint8Array.of(3))` → 2; `pending` then holds two rows.
+ * `put(Uint8Array.of(3))` → 2; `pending` then holds two blobs.
  */
+import { BlobColumns } from './blob-columns';
 import { blobHash } from './blob-encode.mjs';
 import type { BlobPut } from './row-codec';
 
@@ -30,10 +31,8 @@ import type { BlobPut } from './row-codec';
 export const SMALL_KEY_BYTES = 64;
 
 export class BlobStore implements BlobPut {
-  /** The blobs not yet committed, flat: id, hash (null: the committer's to compute), size_bytes, data. */
-  pending: unknown[] = [];
-  /** Payload bytes in `pending` (the writer flushes early past a limit). */
-  pendingBytes = 0;
+  /** The blobs not yet committed. */
+  pending = new BlobColumns(1);
   /** Blobs stored so far; the last id given. */
   count = 0;
   /** Byte fields put, and their total size, before deduplication. */
@@ -78,27 +77,23 @@ export class BlobStore implements BlobPut {
   /** Drops every key when more than `maxKeys` are held; call only when nothing is pending. Returns whether it did. */
   forgetIfOver(maxKeys: number): boolean {
     if (this.keys <= maxKeys) return false;
-    if (this.pending.length > 0) throw new Error('BlobStore.forgetIfOver with uncommitted blobs');
+    if (this.pending.count > 0) throw new Error('BlobStore.forgetIfOver with uncommitted blobs');
     this.small.clear();
     this.big.clear();
     this.forgotten = true;
     return true;
   }
 
-  /** Hands the pending rows over (to be committed) and starts a new batch. */
-  take(): unknown[] {
-    const rows = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    return rows;
+  /** Hands the pending blobs over (to be committed) and starts a new batch. */
+  take(): BlobColumns {
+    const blobs = this.pending;
+    this.pending = new BlobColumns(this.count + 1);
+    return blobs;
   }
 
   private add(bytes: Uint8Array, hash: string | null): number {
-    const id = ++this.count;
-    // A copy: the caller's bytes may change before the batch is committed.
-    this.pending.push(id, hash, bytes.length, bytes.slice());
-    this.pendingBytes += bytes.length;
+    this.pending.add(bytes, hash);
     this.distinctBytes += bytes.length;
-    return id;
+    return ++this.count;
   }
 }

@@ -166,8 +166,8 @@ class ThreadCommits implements Commits {
 
   submit(batch: Batch): void {
     const r = batch.rows;
-    // The columns' buffers move to the thread instead of being copied (row-columns.ts).
-    this.send({ type: 'batch', batch }, [r.tsNs, r.kindId, r.objectId, r.causeSeq, r.argsEnd, r.bytes].map((a) => a.buffer as ArrayBuffer));
+    // The columns' buffers move to the thread instead of being copied (row-columns.ts, blob-columns.ts).
+    this.send({ type: 'batch', batch }, [r.tsNs, r.kindId, r.objectId, r.causeSeq, r.argsEnd, r.bytes, batch.blobs.bytes].map((a) => a.buffer as ArrayBuffer));
     this.waitFor(this.sent - MAX_IN_FLIGHT);
   }
 

@@ -66,6 +66,6 @@ export class RowColumns implements ByteOut {
 }
 
 /** A Buffer with an ArrayBuffer of its own (never a slice of Node's shared pool), so it can be transferred. */
-function ownBuffer(bytes: number): Buffer {
+export function ownBuffer(bytes: number): Buffer {
   return Buffer.allocUnsafeSlow(bytes);
 }

@@ -237,7 +237,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
     }
     (k.args ??= argsBytesWriterFor(event))(event as unknown as Record<string, unknown>, this.blobs, this.pendingRows);
     this.pendingRows.endRow(event.tsNs, k.id, objectId, causeSeq);
-    if (this.pendingRows.full || this.blobs.pendingBytes >= this.batchBlobBytes) this.handOver();
+    if (this.pendingRows.full || this.blobs.pending.byteLength >= this.batchBlobBytes) this.handOver();
     return seq;
   }
 
@@ -277,7 +277,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
       this.pendingTids = [];
       return;
     }
-    if (this.pendingRows.count === 0 && this.blobs.pending.length === 0) return;
+    if (this.pendingRows.count === 0 && this.blobs.pending.count === 0) return;
     const batch = { rows: this.pendingRows, blobs: this.blobs.take(), objects: this.pendingObjects, tids: this.pendingTids, lastSeq: this.seq };
     this.pendingRows = new RowColumns(this.batchRows);
     this.pendingObjects = [];
