@@ -64,7 +64,7 @@ export class BlobStore implements BlobPut {
       // A miss may be a payload committed before the keys were dropped: look it up by hash.
       const hash = small ? blobHash(bytes) : key;
       id = this.lookup?.(hash) ?? this.add(bytes, hash);
-    } else id = this.add(bytes, small ? null : key);
+    } else id = this.add(bytes, small ? (knownHash ?? null) : key);
     map.set(key, id);
     return id;
   }

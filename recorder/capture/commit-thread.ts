@@ -54,7 +54,7 @@ const DONE = 0;
 const FAILED = 1;
 const DEAD = 3;
 
-export interface CommitPlacement {
+export interface CommitOptions {
   readonly maxSizeBytes: number | undefined;
   /** Blobs at least this big are compressed (undefined: blob-encode.mjs's default). */
   readonly compressMinBytes: number | undefined;
@@ -67,13 +67,13 @@ export interface CommitPlacement {
  * Inline, `db` becomes the committer's connection; with the thread, the thread opens its
  * own and `db` stays the writer's for reading (lookups) until `finish` closes it.
  */
-export function startCommits(path: string, db: Database.Database, sql: CommitSql, placement: CommitPlacement): Commits {
-  if (!placement.inline) {
+export function startCommits(path: string, db: Database.Database, sql: CommitSql, options: CommitOptions): Commits {
+  if (!options.inline) {
     const worker = commitThread();
-    if (worker) return new ThreadCommits(worker, path, db, sql, placement);
+    if (worker) return new ThreadCommits(worker, path, db, sql, options);
   }
-  tuneForCommits(db, placement.maxSizeBytes, PAGE_SIZE_BYTES);
-  return new InlineCommits(new BatchCommitter(path, db, sql, placement.compressMinBytes));
+  tuneForCommits(db, options.maxSizeBytes, PAGE_SIZE_BYTES);
+  return new InlineCommits(new BatchCommitter(path, db, sql, options.compressMinBytes));
 }
 
 class InlineCommits implements Commits {
@@ -151,7 +151,7 @@ class ThreadCommits implements Commits {
   private finished: { error?: string; storedBlobBytes: number } | undefined;
   private db: Database.Database | undefined;
 
-  constructor(private readonly thread: ThreadState, path: string, db: Database.Database, sql: CommitSql, placement: CommitPlacement) {
+  constructor(private readonly thread: ThreadState, path: string, db: Database.Database, sql: CommitSql, options: CommitOptions) {
     const shared = new SharedArrayBuffer(24);
     this.ctl = new Int32Array(shared, 0, 4);
     this.seq = new BigInt64Array(shared, 16, 1);
@@ -159,7 +159,7 @@ class ThreadCommits implements Commits {
     this.port = port1;
     this.db = db;
     thread.worker.postMessage({
-      type: 'open', id: ++thread.writers, path, maxSizeBytes: placement.maxSizeBytes, compressMinBytes: placement.compressMinBytes,
+      type: 'open', id: ++thread.writers, path, maxSizeBytes: options.maxSizeBytes, compressMinBytes: options.compressMinBytes,
       pageSizeBytes: PAGE_SIZE_BYTES, sql, shared, port: port2,
     }, [port2]);
   }
