@@ -6,12 +6,13 @@
  * Usage: tsx bench/cli-child.ts RESULT_FILE <tracefold arguments…>
  */
 import { writeFileSync } from 'node:fs';
+import { peakRssMb } from './peak-rss';
 
 const [resultFile, ...args] = process.argv.slice(2);
 const t0 = performance.now();
 process.on('exit', (code) => {
   const seconds = (performance.now() - t0) / 1e3;
-  writeFileSync(resultFile!, JSON.stringify({ seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, exitCode: code }));
+  writeFileSync(resultFile!, JSON.stringify({ seconds, maxRssMb: peakRssMb(), exitCode: code }));
 });
 process.argv = [process.argv[0]!, 'tracefold', ...args];
 await import('../cli/main');

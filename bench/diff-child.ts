@@ -5,6 +5,7 @@
  */
 import { bisectCaptures } from '../replayer/bisect/bisect-captures';
 import { diffCaptures } from '../replayer/diff/diff-captures';
+import { peakRssMb } from './peak-rss';
 
 const [what, a, b] = process.argv.slice(2);
 const t0 = performance.now();
@@ -13,10 +14,10 @@ if (what === 'diff') {
   if (!r.ok) throw new Error(r.error.message);
   const seconds = (performance.now() - t0) / 1e3;
   const changes = r.value.summary.reduce((n, s) => n + s.inserted + s.deleted + s.changed, 0);
-  console.log(JSON.stringify({ seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, events: r.value.a.events + r.value.b.events, changes }));
+  console.log(JSON.stringify({ seconds, maxRssMb: peakRssMb(), events: r.value.a.events + r.value.b.events, changes }));
 } else {
   const r = bisectCaptures(a!, b!);
   if (!r.ok) throw new Error(r.error.message);
   const seconds = (performance.now() - t0) / 1e3;
-  console.log(JSON.stringify({ seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, seq: r.value.seq, probes: r.value.probes.length }));
+  console.log(JSON.stringify({ seconds, maxRssMb: peakRssMb(), seq: r.value.seq, probes: r.value.probes.length }));
 }

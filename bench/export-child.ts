@@ -7,6 +7,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { openCapture } from '../recorder/capture/reader';
 import { exportCapture } from '../recorder/export/export-capture';
+import { peakRssMb } from './peak-rss';
 
 const [capture, out] = process.argv.slice(2);
 const reader = openCapture(capture!);
@@ -17,4 +18,4 @@ const r = exportCapture(reader.value, { format: 'perfetto', out: { write: (b) =>
 const seconds = (performance.now() - t0) / 1e3;
 closeSync(fd);
 if (!r.ok) throw new Error(r.error.message);
-console.log(JSON.stringify({ seconds, events: r.value.events, bytes: r.value.bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ seconds, events: r.value.events, bytes: r.value.bytes, maxRssMb: peakRssMb() }));
