@@ -347,10 +347,10 @@ export interface KindSpec<K extends EventKind> {
    */
   row(e: EventOf<K>): EventRow;
   /**
-   * For the hottest kinds, whose object is named after one field (`reg:${e.reg}`): that
-   * field. The same key always gives the same `row(e).object`, and `row(e).tid` is null,
-   * so the capture writer finds the object's id by the key and builds the name only the
-   * first time (naming it per event was ~10 ms of ~90 per 56k stress events).
+   * For kinds whose object is named after one field (`reg:${e.reg}`): that field. The
+   * same key always gives the same `row(e).object`, and `row(e).tid` is null, so the
+   * capture writer finds the object's id by the key and builds the name only the first
+   * time (naming it per event was ~10 ms of ~90 per 56k stress events).
    */
   objectKey?(e: EventOf<K>): number | string;
 }
@@ -388,12 +388,14 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
     doc: 'An API call entering the UMD (name and arguments), as a Vulkan layer sees it.',
     text: (e) => `${e.name}(${e.args.map(argText).join(', ')})`,
     row: (e) => ({ object: `api:${e.name}`, tid: null }),
+    objectKey: (e) => e.name,
   },
   'api.return': {
     layer: 'api',
     doc: 'An API call returned: VkResult (null for void functions), value summary, validation message.',
     text: (e) => `${e.name} = ${e.result ?? 'void'}${e.value !== null && e.value !== undefined ? ` ${argText(e.value)}` : ''}${e.message ? ` (${e.message})` : ''} <${e.durNs}ns>`,
     row: (e) => ({ object: `api:${e.name}`, tid: null }),
+    objectKey: (e) => e.name,
   },
   'app.thread_switch': {
     layer: 'api',
@@ -413,12 +415,14 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
     doc: 'Bytes reached an app\'s mapped view from GPU memory (the whole view at map, the changed span after a wait or an invalidate): span and hash of what the app can now read back.',
     text: (e) => `mem.read mem=${e.memory} bo=${e.bo} +${hex(e.offsetBytes)} len=${e.lengthBytes} hash=${e.hash.slice(0, 12)}`,
     row: (e) => ({ object: `bo:${e.bo}`, tid: null }),
+    objectKey: (e) => e.bo,
   },
   'frame.present': {
     layer: 'api',
     doc: 'A swapchain image presented: frame number, size and RGBA8 pixels.',
     text: (e) => `present frame=${e.frame} ${e.width}x${e.height}`,
     row: (e) => ({ object: `frame:${e.frame}`, tid: null }),
+    objectKey: (e) => e.frame,
   },
   'kmd.ioctl': {
     layer: 'kmd',
@@ -459,6 +463,7 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
     doc: 'A GPU fault: unit slot, address space, kind, address and access.',
     text: (e) => `fault ${e.fault} slot=${e.slot} as=${e.as} va=${hex(e.va)} ${e.access}: ${e.detail}`,
     row: (e) => ({ object: `as:${e.as}`, tid: null }),
+    objectKey: (e) => e.as,
   },
   'hw.job': {
     layer: 'hw',
@@ -499,6 +504,7 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
     doc: 'A syncobj changed: a fence attached or signalled at a point, reset or transferred.',
     text: (e) => `syncobj ${e.handle} ${e.op} point=${e.point}`,
     row: (e) => ({ object: `syncobj:${e.handle}`, tid: null }),
+    objectKey: (e) => e.handle,
   },
   'kmd.reset': {
     layer: 'kmd',
@@ -517,6 +523,7 @@ export const eventKinds: { readonly [K in EventKind]: KindSpec<K> } = {
     doc: 'A scheduling group changed state (DRM_PANTHOR_GROUP_STATE_* flags).',
     text: (e) => `group ${e.group} state=${hex(e.state)} (${e.reason})`,
     row: (e) => ({ object: `group:${e.group}`, tid: null }),
+    objectKey: (e) => e.group,
   },
 };
 
