@@ -19,6 +19,8 @@ export interface Batch {
     readonly bytes: Uint8Array;
     readonly ends: readonly number[];
     readonly hashes: ReadonlyArray<string | null>;
+    readonly codecs: ReadonlyArray<'raw' | 'zstd' | null>;
+    readonly sizes: readonly number[];
   };
   /** id, name per new object. */
   readonly objects: readonly unknown[];

@@ -65,16 +65,16 @@ export class RowInserter {
  * pays. Returns the stored bytes too.
  */
 function blobValues(blobs, compressMinBytes) {
-  const { firstId, hashes, ends } = blobs;
+  const { firstId, hashes, ends, codecs, sizes } = blobs;
   const bytes = Buffer.from(blobs.bytes.buffer, blobs.bytes.byteOffset, blobs.bytes.byteLength);
   const values = new Array(ends.length * BLOB_COLUMNS.length);
   let storedBytes = 0;
   for (let i = 0, j = 0, at = 0; i < ends.length; i++) {
     const data = bytes.subarray(at, (at = ends[i]));
-    const stored = storeBlob(data, compressMinBytes);
+    const stored = codecs[i] === null ? storeBlob(data, compressMinBytes) : { codec: codecs[i], data };
     values[j++] = firstId + i;
     values[j++] = hashes[i] ?? blobHash(data);
-    values[j++] = data.length;
+    values[j++] = sizes[i];
     values[j++] = stored.codec;
     values[j++] = stored.data;
     storedBytes += stored.data.length;

@@ -157,7 +157,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
     this.pendingRows = new RowColumns(this.batchRows);
     this.batchBlobBytes = options.batchBlobBytes ?? 16 << 20;
     this.maxDedupKeys = options.maxDedupKeys ?? 1 << 18;
-    this.blobs = new BlobStore((hash) => this.lookUp('blob', hash));
+    this.blobs = new BlobStore((hash) => this.lookUp('blob', hash), options.compressMinBytes);
     this.onCommit = options.onCommit;
     const kinds = new Map<string, KindEntry>();
     for (const [kind, id] of kindIds) {
