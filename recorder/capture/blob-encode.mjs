@@ -2,10 +2,11 @@
 // commit thread runs too (plain JavaScript: it loads without a TypeScript loader).
 // The writer's thread only deduplicates payloads; the commit thread hashes the small
 // ones (the larger ones are keyed by their hash, so the writer has it already) and
-// compresses them (all but the largest: blob-store.ts, STORE_HERE_BYTES). In a recording the writer's thread also runs the engine while the
-// commit thread is mostly idle: a stress recording's writer-thread CPU went from 825
-// to 792 ms (~9 ms per 56k events moved). Writing from memory alone (the ingest
-// bench) the commit thread is the busier side, and there it measured the same.
+// compresses them (all but the largest: blob-store.ts, STORE_HERE_BYTES). In a
+// recording the writer's thread also runs the engine while the commit thread is
+// mostly idle: a stress recording's writer-thread CPU went from 825 to 792 ms (~9 ms
+// per 56k events moved). Writing from memory alone (the ingest bench) the commit
+// thread is the busier side, and there it measured the same.
 //
 // Why zstd: measured on the blobs of vkcube + sharing + stress + compute runs
 // (docs/capture-format.md, "Codec choice"): on memory writes / command streams of
