@@ -45,7 +45,7 @@ export declare function openForCommits(path: string, maxSizeBytes: number | unde
 export declare function tuneForCommits(db: Database.Database, maxSizeBytes: number | undefined, pageSizeBytes: number): void;
 
 export declare class BatchCommitter {
-  constructor(path: string, db: Database.Database, sql: CommitSql, compressMinBytes: number | undefined);
+  constructor(path: string, db: Database.Database, sql: CommitSql);
   readonly db: Database.Database;
   failure: string | undefined;
   committedSeq: number;

@@ -64,14 +64,14 @@ export class RowInserter {
  * blobs (blob-columns.ts): hashed where the writer left it, compressed where that
  * pays. Returns the stored bytes too.
  */
-function blobValues(blobs, compressMinBytes) {
+function blobValues(blobs) {
   const { firstId, hashes, ends, codecs, sizes } = blobs;
   const bytes = Buffer.from(blobs.bytes.buffer, blobs.bytes.byteOffset, blobs.bytes.byteLength);
   const values = new Array(ends.length * BLOB_COLUMNS.length);
   let storedBytes = 0;
   for (let i = 0, j = 0, at = 0; i < ends.length; i++) {
     const data = bytes.subarray(at, (at = ends[i]));
-    const stored = codecs[i] === null ? storeBlob(data, compressMinBytes) : { codec: codecs[i], data };
+    const stored = codecs[i] === null ? storeBlob(data) : { codec: codecs[i], data };
     values[j++] = firstId + i;
     values[j++] = hashes[i] ?? blobHash(data);
     values[j++] = sizes[i];
@@ -127,13 +127,11 @@ export class BatchCommitter {
   /**
    * @param db the writer's connection (openForCommits, or create's own)
    * @param sql { indexes, lookupIndexes }: the statements finish and forgetting keys run (schema.ts)
-   * @param compressMinBytes blobs at least this big are compressed (blob-encode.mjs; undefined: its default)
    */
-  constructor(path, db, sql, compressMinBytes) {
+  constructor(path, db, sql) {
     this.path = path;
     this.db = db;
     this.sql = sql;
-    this.compressMinBytes = compressMinBytes;
     this.failure = undefined;
     this.committedSeq = 0;
     /** Bytes stored for the blobs committed so far (compressed or not). */
@@ -161,7 +159,7 @@ export class BatchCommitter {
     if (this.failure !== undefined) return false;
     let blobs;
     try {
-      blobs = blobValues(batch.blobs, this.compressMinBytes);
+      blobs = blobValues(batch.blobs);
       this.transaction(batch, blobs.values);
     } catch (err) {
       this.failure = `writing events up to seq ${batch.lastSeq} failed: ${err.message}`;

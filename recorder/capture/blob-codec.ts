@@ -9,7 +9,7 @@
  * `decodeBlob('zstd', data)` gives the 4096 zero bytes back.
  */
 import { Decompressor } from 'zstd-napi';
-import { COMPRESS_MIN_BYTES, storeBlob } from './blob-encode.mjs';
+import { storeBlob } from './blob-encode.mjs';
 import type { BlobCodec } from './schema';
 
 export { COMPRESS_MIN_BYTES, ZSTD_LEVEL } from './blob-encode.mjs';
@@ -22,8 +22,8 @@ export interface StoredBlob {
 }
 
 /** Chooses the codec for `bytes`; the result never aliases `bytes`. */
-export function encodeBlob(bytes: Uint8Array, minBytes = COMPRESS_MIN_BYTES): StoredBlob {
-  const stored = storeBlob(bytes, minBytes);
+export function encodeBlob(bytes: Uint8Array): StoredBlob {
+  const stored = storeBlob(bytes);
   return stored.data === bytes ? { codec: stored.codec, data: bytes.slice() } : stored;
 }
 

@@ -4,4 +4,4 @@ import type { BlobCodec } from './schema';
 export declare const COMPRESS_MIN_BYTES: number;
 export declare const ZSTD_LEVEL: number;
 export declare function blobHash(bytes: Uint8Array): string;
-export declare function storeBlob(bytes: Uint8Array, minBytes?: number): { readonly codec: BlobCodec; readonly data: Uint8Array };
+export declare function storeBlob(bytes: Uint8Array): { readonly codec: BlobCodec; readonly data: Uint8Array };

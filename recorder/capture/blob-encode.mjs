@@ -31,11 +31,11 @@ export function blobHash(bytes) {
 }
 
 /**
- * zstd (level 1) when `bytes` is at least `minBytes` long and compression saves an
+ * zstd (level 1) when `bytes` is at least COMPRESS_MIN_BYTES long and compression saves an
  * eighth, else raw — then `data` is `bytes` itself (the caller copies if it must).
  */
-export function storeBlob(bytes, minBytes = COMPRESS_MIN_BYTES) {
-  if (bytes.length >= minBytes) {
+export function storeBlob(bytes) {
+  if (bytes.length >= COMPRESS_MIN_BYTES) {
     if (!compressor) {
       compressor = new Compressor();
       compressor.setParameters({ compressionLevel: ZSTD_LEVEL });

@@ -58,8 +58,6 @@ export class BlobStore implements BlobPut {
   constructor(
     /** The id of the committed blob with this hash, if any (used once keys have been forgotten). */
     private readonly lookup?: (hash: string) => number | undefined,
-    /** Blobs at least this big are compressed (blob-encode.mjs; undefined: its default). */
-    private readonly compressMinBytes?: number,
   ) {}
 
   /** The id of `bytes`' blob, adding it if new. `knownHash`: their blobHash, when the caller has it already (checkpoint parts). */
@@ -106,7 +104,7 @@ export class BlobStore implements BlobPut {
   private add(bytes: Uint8Array, hash: string | null): number {
     if (bytes.length >= STORE_HERE_BYTES) {
       // Frames and other large payloads: compressed here, so only their stored bytes are copied and sent.
-      const stored = storeBlob(bytes, this.compressMinBytes);
+      const stored = storeBlob(bytes);
       this.pending.add(stored.data, hash, stored.codec, bytes.length);
     } else this.pending.add(bytes, hash);
     this.distinctBytes += bytes.length;

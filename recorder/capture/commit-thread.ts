@@ -56,8 +56,6 @@ const DEAD = 3;
 
 export interface CommitOptions {
   readonly maxSizeBytes: number | undefined;
-  /** Blobs at least this big are compressed (undefined: blob-encode.mjs's default). */
-  readonly compressMinBytes: number | undefined;
   /** Commit in the writer's thread (default: the commit thread). */
   readonly inline: boolean;
 }
@@ -73,7 +71,7 @@ export function startCommits(path: string, db: Database.Database, sql: CommitSql
     if (worker) return new ThreadCommits(worker, path, db, sql, options);
   }
   tuneForCommits(db, options.maxSizeBytes, PAGE_SIZE_BYTES);
-  return new InlineCommits(new BatchCommitter(path, db, sql, options.compressMinBytes));
+  return new InlineCommits(new BatchCommitter(path, db, sql));
 }
 
 class InlineCommits implements Commits {
@@ -158,10 +156,7 @@ class ThreadCommits implements Commits {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.db = db;
-    thread.worker.postMessage({
-      type: 'open', id: ++thread.writers, path, maxSizeBytes: options.maxSizeBytes, compressMinBytes: options.compressMinBytes,
-      pageSizeBytes: PAGE_SIZE_BYTES, sql, shared, port: port2,
-    }, [port2]);
+    thread.worker.postMessage({ type: 'open', id: ++thread.writers, path, maxSizeBytes: options.maxSizeBytes, pageSizeBytes: PAGE_SIZE_BYTES, sql, shared, port: port2 }, [port2]);
   }
 
   submit(batch: Batch): void {

@@ -40,7 +40,7 @@ parentPort.on('message', (m) => {
   let committer;
   let reported = false;
   try {
-    committer = new BatchCommitter(m.path, openForCommits(m.path, m.maxSizeBytes, m.pageSizeBytes), m.sql, m.compressMinBytes);
+    committer = new BatchCommitter(m.path, openForCommits(m.path, m.maxSizeBytes, m.pageSizeBytes), m.sql);
   } catch (err) {
     committer = undefined;
     reported = true;

@@ -77,8 +77,6 @@ export interface WriterOptions {
   readonly batchRows?: number;
   /** New blob bytes that force a flush before batchRows is reached (default 16 MiB). */
   readonly batchBlobBytes?: number;
-  /** Blobs at least this big are compressed (blob-encode.mjs). */
-  readonly compressMinBytes?: number;
   /** Called after each committed batch with the last seq it holds. */
   readonly onCommit?: (committedSeq: number) => void;
   /**
@@ -157,7 +155,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
     this.pendingRows = new RowColumns(this.batchRows);
     this.batchBlobBytes = options.batchBlobBytes ?? 16 << 20;
     this.maxDedupKeys = options.maxDedupKeys ?? 1 << 18;
-    this.blobs = new BlobStore((hash) => this.lookUp('blob', hash), options.compressMinBytes);
+    this.blobs = new BlobStore((hash) => this.lookUp('blob', hash));
     this.onCommit = options.onCommit;
     const kinds = new Map<string, KindEntry>();
     for (const [kind, id] of kindIds) {
@@ -169,7 +167,7 @@ export class CaptureWriter implements TraceSink, BlobPut {
     }
     this.kinds = kinds;
     this.commits = startCommits(path, db, { indexes: INDEXES_V2, lookupIndexes: LOOKUP_INDEXES_V2 }, {
-      maxSizeBytes: options.maxSizeBytes, compressMinBytes: options.compressMinBytes, inline: options.commitThread === false,
+      maxSizeBytes: options.maxSizeBytes, inline: options.commitThread === false,
     });
   }
 
